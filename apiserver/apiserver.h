@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QHttpServerRequest;
+class QTcpSocket;
+
+namespace apiserver {
+
+class ObjectStore;
+class Registry;
+class ResourceTable;
+
+/// Settings of one embedded API server.
+struct ApiServerConfig {
+    QHostAddress bindAddress = QHostAddress::LocalHost; ///< HTTPS listener
+    quint16 port = 0; ///< 0 picks a free port
+    bool insecure = false; ///< also serve plain HTTP (loopback only, no authentication)
+    QHostAddress insecureAddress = QHostAddress::LocalHost;
+    quint16 insecurePort = 0;
+    QString dataDir; ///< persistence + generated CA/serving certificate; in memory when empty
+    QString tokenFile; ///< CSV token file (token,user,uid,"groups")
+    QString tlsCertFile; ///< serving certificate instead of the generated one
+    QString tlsKeyFile;
+    int watchWindow = 10000; ///< events a watch can resume across
+    int bookmarkIntervalMs = 60000;
+    bool garbageCollector = true;
+};
+
+/// An embedded, Kubernetes-compatible API server: the store, the REST semantics and the HTTP(S) front ends.
+/// Lives in one thread; every request and watch is served on that thread's event loop.
+class ApiServer : public QObject {
+    Q_OBJECT
+public:
+    explicit ApiServer(ApiServerConfig config, QObject* parent = nullptr);
+    ~ApiServer() override;
+
+    /// Opens the store, prepares TLS material and starts listening; false with *error on failure.
+    bool start(QString* error);
+
+    quint16 securePort() const;
+    quint16 insecurePort() const;
+    /// "https://127.0.0.1:PORT".
+    QString url() const;
+    /// The bearer token of the generated admin user (group system:masters).
+    QString adminToken() const;
+    /// PEM of the CA that signed the serving certificate (empty with --tls-cert).
+    QByteArray caCertificatePem() const;
+    /// Writes a kubeconfig with one cluster/user/context named `contextName` for the admin user.
+    bool writeKubeconfig(const QString& path, const QString& contextName, QString* error) const;
+    /// The kubeconfig YAML fragments (cluster, user, context entries) for combining several servers in one file.
+    QByteArray kubeconfigCluster(const QString& name) const;
+
+    Registry& registry();
+    ObjectStore& store();
+    ResourceTable& resources();
+
+private:
+    friend class HttpFrontend;
+    void handle(const QHttpServerRequest& request, QTcpSocket* socket, bool secure);
+
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace apiserver

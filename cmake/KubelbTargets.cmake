@@ -1,0 +1,24 @@
+# Shared settings for the project's own targets.
+function(kubelb_defaults target)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror)
+    target_compile_definitions(${target} PRIVATE QT_NO_CAST_FROM_ASCII QT_NO_FOREACH QT_NO_KEYWORDS
+        KUBELB_VERSION="${PROJECT_VERSION}" KUBELB_GIT_HASH="${KUBELB_GIT_HASH}")
+endfunction()
+
+# One test executable per suite: kubelb_add_test(NAME tst_store SOURCES ... LIBS ... [LABELS e2e] [TIMEOUT s])
+function(kubelb_add_test)
+    cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    add_executable(${T_NAME} ${T_SOURCES})
+    kubelb_defaults(${T_NAME})
+    target_link_libraries(${T_NAME} PRIVATE Qt6::Test ${T_LIBS})
+    target_compile_definitions(${T_NAME} PRIVATE KUBELB_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+        KUBELB_BINARY_DIR="${CMAKE_BINARY_DIR}")
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 300)
+    endif()
+    set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+    if(T_LABELS)
+        set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
+    endif()
+endfunction()
