@@ -482,7 +482,7 @@ void TestYaml::testJsonYamlRoundTrip_data()
             "data":{"tls.crt":"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t","tls.key":""}})",
     };
     for (qsizetype i = 0; i < qsizetype(std::size(documents)); ++i)
-        QTest::newRow("document " + tag(i, QString::fromUtf8(documents[i]))) << json(documents[i]);
+        QTest::newRow(("document " + tag(i, QString::fromUtf8(documents[i]))).constData()) << json(documents[i]);
 
     const QStringList strings = {
         u"plain"_s,

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <memory>
+
+namespace testsupport {
+
+/// What one kubectl invocation produced.
+struct KubectlResult {
+    int exitCode = -1; ///< -1 when kubectl crashed, did not start or missed its deadline
+    QString out;
+    QString err;
+    bool timedOut = false;
+
+    /// A one-line summary for failure messages: exit code and stderr (never stdout, which may hold secret data).
+    QByteArray describe() const;
+};
+
+/// Runs the real `kubectl` against one kubeconfig with a private discovery cache (fresh per Kubectl object).
+class Kubectl {
+public:
+    /// Uses `kubeconfig` for every run; the discovery cache lives in a private temporary directory.
+    explicit Kubectl(QString kubeconfig);
+
+    /// Runs `kubectl <args>` with optional stdin and waits at most `timeoutMs` (then kills it).
+    KubectlResult run(const QStringList& args, const QByteArray& stdinData = {}, int timeoutMs = 30000) const;
+    /// Starts `kubectl <args>` in the background (e.g. `get -w`, a waiting delete); the caller owns the process.
+    std::unique_ptr<QProcess> start(const QStringList& args) const;
+    /// The same runner with another kubeconfig (and its own cache).
+    Kubectl withKubeconfig(const QString& kubeconfig) const { return Kubectl(kubeconfig); }
+    /// The kubectl program used ($KUBECTL or `kubectl` from PATH).
+    static QString program();
+    /// Whether a kubectl binary can be found.
+    static bool available();
+
+private:
+    QStringList fullArguments(const QStringList& args) const;
+
+    QString m_kubeconfig;
+    std::shared_ptr<QTemporaryDir> m_cache;
+};
+
+/// Collects the result of a finished (or killed) background process.
+KubectlResult finish(QProcess& process, int timeoutMs = 30000);
+
+} // namespace testsupport
