@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QHttpServerRequest>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSaveFile>
@@ -138,6 +139,13 @@ bool ApiServer::Private::prepareCredentials(QString* error)
             return false;
     }
     adminToken = QString::fromLatin1(token.trimmed());
+    QByteArray saKey;
+    if (dir.isEmpty() || !readFile(path(u"sa.key"_s), &saKey) || saKey.size() < 32) {
+        saKey = randomToken().toLatin1();
+        if (!dir.isEmpty() && !writePrivateFile(path(u"sa.key"_s), saKey, error))
+            return false;
+    }
+    saTokens = std::make_unique<ServiceAccountTokens>(store, saKey);
     authenticator.addToken(adminToken, { u"kubernetes-admin"_s, u"admin"_s, { u"system:masters"_s } });
     if (!config.tokenFile.isEmpty() && !authenticator.loadFile(config.tokenFile, error))
         return false;
@@ -152,6 +160,22 @@ bool ApiServer::start(QString* error)
     d->registry.bootstrap();
     if (!d->prepareCredentials(error))
         return false;
+    for (const auto& object : bootstrapRbacObjects()) {
+        const ResourceInfo r
+            = *d->resources.findKind(object.value(u"apiVersion"_s).toString(), object.value(u"kind"_s).toString());
+        if (!d->registry.get(r, {}, object.value(u"metadata"_s).toObject().value(u"name"_s).toString()))
+            d->registry.create(r, {}, object, {});
+    }
+    if (!d->config.faults.isEmpty()) {
+        const auto json = QJsonDocument::fromJson(d->config.faults.toUtf8());
+        const auto faults = FaultConfig::fromJson(json.object(), error);
+        if (!json.isObject() || !faults) {
+            if (error->isEmpty())
+                *error = u"--faults is not a JSON object"_s;
+            return false;
+        }
+        d->applyFaults(*faults, this);
+    }
     const QSslCertificate cert(d->serving.certPem, QSsl::Pem);
     const QSslKey key(d->serving.keyPem, QSsl::Ec, QSsl::Pem);
     const QSslKey rsaKey(d->serving.keyPem, QSsl::Rsa, QSsl::Pem);
@@ -163,7 +187,8 @@ bool ApiServer::start(QString* error)
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     ssl.setLocalCertificate(cert);
     ssl.setPrivateKey(key.isNull() ? rsaKey : key);
-    ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+    // Ask for a client certificate without requiring one; pki::verifyClientCertificate judges it per request.
+    ssl.setPeerVerifyMode(QSslSocket::QueryPeer);
     d->secure->sslSetup(ssl);
     d->securePort = d->secure->listen(d->config.bindAddress, d->config.port);
     if (d->securePort == 0) {
@@ -184,6 +209,16 @@ bool ApiServer::start(QString* error)
     }
     qCInfo(lcServer).noquote() << "serving on" << url();
     return true;
+}
+
+QList<QAbstractHttpServer*> ApiServer::Private::frontends() const
+{
+    QList<QAbstractHttpServer*> out;
+    if (secure)
+        out.append(secure);
+    if (insecure)
+        out.append(insecure);
+    return out;
 }
 
 quint16 ApiServer::securePort() const

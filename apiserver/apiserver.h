@@ -12,6 +12,7 @@ namespace apiserver {
 
 class ObjectStore;
 class Registry;
+struct Response;
 class ResourceTable;
 
 /// Settings of one embedded API server.
@@ -28,6 +29,7 @@ struct ApiServerConfig {
     int watchWindow = 10000; ///< events a watch can resume across
     int bookmarkIntervalMs = 60000;
     bool garbageCollector = true;
+    QString faults; ///< FaultConfig JSON (see faults.h); empty = no fault injection
 };
 
 /// An embedded, Kubernetes-compatible API server: the store, the REST semantics and the HTTP(S) front ends.
@@ -61,6 +63,7 @@ public:
 private:
     friend class HttpFrontend;
     void handle(const QHttpServerRequest& request, QTcpSocket* socket, bool secure);
+    void respond(QTcpSocket* socket, const Response& response, bool close);
 
     struct Private;
     std::unique_ptr<Private> d;

@@ -10,9 +10,6 @@ namespace apiserver {
 
 namespace {
 
-const QJsonArray kVerbs { u"create"_s, u"delete"_s, u"deletecollection"_s, u"get"_s, u"list"_s, u"patch"_s, u"update"_s,
-    u"watch"_s };
-
 QJsonArray toArray(const QStringList& list)
 {
     QJsonArray a;
@@ -28,7 +25,7 @@ QJsonObject resourceList(const ResourceTable& table, const QString& group, const
         if (r.group != group || !r.versions.contains(version))
             continue;
         QJsonObject entry { { u"name"_s, r.resource }, { u"singularName"_s, r.singular },
-            { u"namespaced"_s, r.namespaced }, { u"kind"_s, r.kind }, { u"verbs"_s, kVerbs } };
+            { u"namespaced"_s, r.namespaced }, { u"kind"_s, r.kind }, { u"verbs"_s, toArray(r.verbs) } };
         if (!r.shortNames.isEmpty())
             entry[u"shortNames"_s] = toArray(r.shortNames);
         if (!r.categories.isEmpty())
@@ -38,6 +35,11 @@ QJsonObject resourceList(const ResourceTable& table, const QString& group, const
             resources.append(QJsonObject { { u"name"_s, r.resource + u"/status"_s }, { u"singularName"_s, u""_s },
                 { u"namespaced"_s, r.namespaced }, { u"kind"_s, r.kind },
                 { u"verbs"_s, QJsonArray { u"get"_s, u"patch"_s, u"update"_s } } });
+        for (const auto& sub : r.subresources)
+            resources.append(QJsonObject { { u"name"_s, r.resource + u'/' + sub }, { u"singularName"_s, u""_s },
+                { u"namespaced"_s, r.namespaced }, { u"group"_s, u"authentication.k8s.io"_s },
+                { u"version"_s, u"v1"_s }, { u"kind"_s, u"TokenRequest"_s },
+                { u"verbs"_s, QJsonArray { u"create"_s } } });
     }
     return { { u"kind"_s, u"APIResourceList"_s }, { u"apiVersion"_s, u"v1"_s },
         { u"groupVersion"_s, group.isEmpty() ? version : group + u'/' + version }, { u"resources"_s, resources } };

@@ -141,6 +141,25 @@ kube::Expected<DeleteOptions> deleteOptions(const QByteArray& body, const QUrlQu
     return opts;
 }
 
+AuthzAttributes authzAttributes(const RequestInfo& info, const QString& method)
+{
+    AuthzAttributes a;
+    a.resourceRequest = info.isResourceRequest;
+    a.verb = info.verb;
+    a.path = info.path;
+    if (!info.isResourceRequest) {
+        a.verb = method.toLower();
+        return a;
+    }
+    a.group = info.group;
+    a.resource = info.resource;
+    a.subresource = info.subresource;
+    a.name = info.name;
+    // A namespace object is cluster-scoped: its own name is not a namespace to authorize in.
+    a.ns = info.resource == u"namespaces" && info.group.isEmpty() ? QString() : info.ns;
+    return a;
+}
+
 ListOptions listOptions(const QUrlQuery& query)
 {
     ListOptions opts;
@@ -163,34 +182,66 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
     const RequestInfo info = parseRequestInfo(path, method, query);
     bool streaming = false;
     Response response;
-    if (secure && !d->authenticator.authenticate(request.value("Authorization"))) {
+    const auto user = d->authenticate(request, socket, secure);
+    const AuthzAttributes attributes = authzAttributes(info, method);
+    if (!user) {
         response = errorResponse(kube::ApiError::unauthorized());
+    } else if (path == u"/debug/faults") {
+        response = d->serveFaults(request, *user);
+        if (response.code == 200 && method != u"GET")
+            d->applyFaults(d->faults.config(), this);
+    } else if (const auto decision = d->authorizer.authorize(*user, attributes); !decision.allowed) {
+        response = errorResponse(kube::ApiError::forbidden(forbiddenMessage(*user, attributes))
+                                     .withDetails(info.group, info.resource, info.name));
     } else if (request.body().size() > kMaxBody) {
         response = errorResponse(kube::ApiError::tooLarge(u"Request entity too large: limit is 3145728"_s));
+    } else if (const auto fault
+        = info.isResourceRequest ? d->faults.errorFor(info.verb, info.resource) : std::nullopt) {
+        d->metrics.countFault(u"error"_s);
+        response = errorResponse(*fault);
     } else if (info.isResourceRequest) {
-        response = d->serveResource(info, request, socket, &streaming);
+        response = d->serveResource(info, request, socket, *user, &streaming);
     } else if (auto r = method == u"GET" ? d->serveNonResource(path, query) : std::nullopt) {
         response = *r;
     } else {
         response
             = errorResponse(kube::ApiError(404, u"NotFound"_s, u"the server could not find the requested resource"_s));
     }
-    if (!streaming) {
-        http::writeResponse(socket, response.code, response.contentType, response.body, response.headers);
-        if (request.value("Connection").toLower() == "close")
-            socket->disconnectFromHost();
-    }
+    if (!streaming)
+        respond(socket, response, request.value("Connection").toLower() == "close");
     d->metrics.observe(metricVerb(info, method), info.group, info.resource, info.subresource,
         streaming ? 200 : response.code, double(timer.nsecsElapsed()) / 1e9);
     qCDebug(lcServer).noquote() << method << request.url().toString() << (streaming ? 200 : response.code);
 }
 
-Response ApiServer::Private::serveResource(
-    const RequestInfo& info, const QHttpServerRequest& request, QTcpSocket* socket, bool* streaming)
+void ApiServer::respond(QTcpSocket* socket, const Response& response, bool close)
+{
+    const auto write = [response, close](QTcpSocket* s) {
+        http::writeResponse(s, response.code, response.contentType, response.body, response.headers);
+        if (close)
+            s->disconnectFromHost();
+    };
+    const int delay = d->faults.delayMs();
+    if (delay <= 0) {
+        write(socket);
+        return;
+    }
+    d->metrics.countFault(u"latency"_s);
+    // Injected latency must not block the event loop: the answer is written later, if the client is still there.
+    QTimer::singleShot(delay, socket, [socket, write] { write(socket); });
+}
+
+Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpServerRequest& request,
+    QTcpSocket* socket, const UserInfo& user, bool* streaming)
 {
     const ResourceInfo* found = resources.find(info.group, info.version, info.resource);
-    if (!found || (!info.subresource.isEmpty() && !(info.subresource == u"status" && found->hasStatus)))
+    if (!found
+        || (!info.subresource.isEmpty() && !(info.subresource == u"status" && found->hasStatus)
+            && !found->subresources.contains(info.subresource)))
         return errorResponse(kube::ApiError(404, u"NotFound"_s, u"the server could not find the requested resource"_s));
+    if (!found->verbs.contains(info.verb))
+        return errorResponse(
+            kube::ApiError::methodNotAllowed(u"the server does not allow this method on the requested resource"_s));
     const ResourceInfo r = *found; // a copy: registering a CRD may reallocate the table
     const QString ns = r.namespaced ? info.ns : QString();
     const QString& name = info.name;
@@ -259,6 +310,8 @@ Response ApiServer::Private::serveResource(
         w.bookmarks = query.queryItemValue(u"allowWatchBookmarks"_s) == u"true";
         w.bookmarkIntervalMs = config.bookmarkIntervalMs;
         auto* stream = new WatchStream(store, std::move(w), socket);
+        watches.removeAll(nullptr);
+        watches.append(stream);
         *streaming = true;
         stream->start();
         return {};
@@ -272,11 +325,22 @@ Response ApiServer::Private::serveResource(
         if (!opts)
             return errorResponse(opts.error());
         opts->statusSubresource = info.subresource == u"status";
+        opts->admission = [this, &user, &r](const QJsonObject& object, const QJsonObject* old) {
+            return checkOwnerReferences(user, r, object, old);
+        };
         auto object = decodeBody(body, type);
         if (!object)
             return errorResponse(object.error());
-        if (verb == u"create")
-            return withWarnings(single(registry.create(r, ns, *object, *opts), 201));
+        if (r.resource == u"selfsubjectaccessreviews")
+            return reviewAccess(*object, user);
+        if (info.subresource == u"token")
+            return requestToken(ns, name, *object);
+        if (verb == u"create") {
+            auto created = registry.create(r, ns, *object, *opts);
+            if (created && r.resource == u"secrets" && r.group.isEmpty() && !opts->dryRun)
+                created = populateServiceAccountToken(*created);
+            return withWarnings(single(created, 201));
+        }
         return withWarnings(single(registry.update(r, ns, name, *object, *opts), 200));
     }
     if (verb == u"patch") {
@@ -284,6 +348,9 @@ Response ApiServer::Private::serveResource(
         if (!opts)
             return errorResponse(opts.error());
         opts->statusSubresource = info.subresource == u"status";
+        opts->admission = [this, &user, &r](const QJsonObject& object, const QJsonObject* old) {
+            return checkOwnerReferences(user, r, object, old);
+        };
         PatchType patchType;
         if (type == u"application/merge-patch+json")
             patchType = PatchType::Merge;

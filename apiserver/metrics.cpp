@@ -28,6 +28,11 @@ struct ApiMetrics::Private {
                                                         .Help("Number of stored objects at the time of last check "
                                                               "split by kind.")
                                                         .Register(*registry);
+    prometheus::Family<prometheus::Counter>& faults = prometheus::BuildCounter()
+                                                          .Name("kubelb_apiserver_injected_faults_total")
+                                                          .Help("Faults injected by the embedded API server, by type "
+                                                                "(error, latency, watch_drop, refused).")
+                                                          .Register(*registry);
 };
 
 ApiMetrics::ApiMetrics()
@@ -52,6 +57,15 @@ void ApiMetrics::observe(const QString& verb, const QString& group, const QStrin
         d->latency.Add(labels, buckets).Observe(seconds);
     } catch (const std::exception& e) {
         qCWarning(lcMetrics) << "cannot record a request metric:" << e.what();
+    }
+}
+
+void ApiMetrics::countFault(const QString& type)
+{
+    try {
+        d->faults.Add({ { "type", type.toStdString() } }).Increment();
+    } catch (const std::exception& e) {
+        qCWarning(lcMetrics) << "cannot record a fault metric:" << e.what();
     }
 }
 

@@ -16,6 +16,8 @@ public:
     /// Records one finished request; `verb` as kube reports it (GET, LIST, WATCH, POST, PUT, PATCH, DELETE, ...).
     void observe(const QString& verb, const QString& group, const QString& resource, const QString& subresource,
         int code, double seconds);
+    /// Counts one injected fault (kubelb_apiserver_injected_faults_total{type}).
+    void countFault(const QString& type);
     /// Sets apiserver_storage_objects for one resource.
     void setStoredObjects(const QString& groupResource, double count);
     /// The text exposition format served on /metrics.

@@ -340,6 +340,9 @@ Expected<QJsonObject> Registry::create(
                         { u"lastTransitionTime"_s, now() } } } },
         };
     }
+    if (opts.admission)
+        if (auto denied = opts.admission(object, nullptr))
+            return *denied;
     if (opts.dryRun)
         return object;
     return store(r, object, {});
@@ -381,7 +384,12 @@ Expected<QJsonObject> Registry::commitUpdate(
         if (!ResourceTable::fromCrd(object, &why))
             return ApiError::invalid(r.kind, name, { { u"FieldValueInvalid"_s, why, u"spec"_s } }, r.group);
     }
-    if (object == old || opts.dryRun)
+    if (object == old)
+        return object;
+    if (opts.admission)
+        if (auto denied = opts.admission(object, &old))
+            return *denied;
+    if (opts.dryRun)
         return object;
     const bool deleting = meta.contains(u"deletionTimestamp"_s);
     if (deleting && meta.value(u"finalizers"_s).toArray().isEmpty()

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QStringList>
+#include <functional>
 
 namespace apiserver {
 
@@ -23,6 +24,8 @@ struct WriteOptions {
     FieldValidation fieldValidation = FieldValidation::Warn;
     bool statusSubresource = false; ///< the request targets `/status`
     QStringList* warnings = nullptr; ///< receives `Warning` header texts
+    /// Admission run on the final object before it is stored (`old` is null on create); an error rejects it.
+    std::function<std::optional<ApiError>(const QJsonObject& object, const QJsonObject* old)> admission;
 };
 
 /// The body of a DELETE (metav1.DeleteOptions) plus dryRun.

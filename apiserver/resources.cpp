@@ -80,6 +80,7 @@ ResourceInfo serviceAccounts()
             "x-kubernetes-preserve-unknown-fields":true}},"imagePullSecrets":{"type":"array","items":{"type":"object",
             "x-kubernetes-preserve-unknown-fields":true}},"automountServiceAccountToken":{"type":"boolean"}})"));
     r.patchSchema.insert(u"secrets"_s, { ListStrategy::Kind::MergeByKey, u"name"_s });
+    r.subresources = { u"token"_s };
     return r;
 }
 
@@ -102,6 +103,76 @@ ResourceInfo leases()
     r.schema = typedRoot(json(R"({"spec":{"type":"object","properties":{"holderIdentity":{"type":"string"},
             "leaseDurationSeconds":{"type":"integer"},"acquireTime":{"type":"string"},"renewTime":{"type":"string"},
             "leaseTransitions":{"type":"integer"},"preferredHolder":{"type":"string"},"strategy":{"type":"string"}}}})"));
+    return r;
+}
+
+ResourceInfo rbac(const QString& resource, const QString& kind, bool namespaced, const char* schema)
+{
+    ResourceInfo r = core(resource, resource.chopped(1), kind, namespaced);
+    r.group = u"rbac.authorization.k8s.io"_s;
+    r.nameRule = NameRule::PathSegment;
+    r.schema = typedRoot(json(schema));
+    return r;
+}
+
+QList<ResourceInfo> rbacResources()
+{
+    const char* roleSchema = R"({"rules":{"type":"array","items":{"type":"object","properties":{
+        "apiGroups":{"type":"array","items":{"type":"string"}},"resources":{"type":"array","items":{"type":"string"}},
+        "resourceNames":{"type":"array","items":{"type":"string"}},"verbs":{"type":"array","items":{"type":"string"}},
+        "nonResourceURLs":{"type":"array","items":{"type":"string"}}}}},
+        "aggregationRule":{"type":"object","x-kubernetes-preserve-unknown-fields":true}})";
+    const char* bindingSchema = R"({"roleRef":{"type":"object","properties":{"apiGroup":{"type":"string"},
+        "kind":{"type":"string"},"name":{"type":"string"}}},"subjects":{"type":"array","items":{"type":"object",
+        "properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"},
+        "namespace":{"type":"string"}}}}})";
+    return { rbac(u"roles"_s, u"Role"_s, true, roleSchema),
+        rbac(u"clusterroles"_s, u"ClusterRole"_s, false, roleSchema),
+        rbac(u"rolebindings"_s, u"RoleBinding"_s, true, bindingSchema),
+        rbac(u"clusterrolebindings"_s, u"ClusterRoleBinding"_s, false, bindingSchema) };
+}
+
+ResourceInfo selfSubjectAccessReviews()
+{
+    ResourceInfo r
+        = core(u"selfsubjectaccessreviews"_s, u"selfsubjectaccessreview"_s, u"SelfSubjectAccessReview"_s, false);
+    r.group = u"authorization.k8s.io"_s;
+    r.verbs = { u"create"_s };
+    r.schema = typedRoot(json(R"({"spec":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
+        "status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}})"));
+    return r;
+}
+
+ResourceInfo deployments()
+{
+    ResourceInfo r = core(u"deployments"_s, u"deployment"_s, u"Deployment"_s, true);
+    r.group = u"apps"_s;
+    r.shortNames = { u"deploy"_s };
+    r.categories = { u"all"_s };
+    r.hasStatus = true;
+    r.hasGeneration = true;
+    r.schema = typedRoot(json(R"({"spec":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
+        "status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}})"));
+    const QString pod = u"spec.template.spec."_s;
+    r.patchSchema.insert(pod + u"containers"_s, { ListStrategy::Kind::MergeByKey, u"name"_s });
+    r.patchSchema.insert(pod + u"initContainers"_s, { ListStrategy::Kind::MergeByKey, u"name"_s });
+    r.patchSchema.insert(pod + u"volumes"_s, { ListStrategy::Kind::MergeByKey, u"name"_s });
+    r.patchSchema.insert(pod + u"containers.env"_s, { ListStrategy::Kind::MergeByKey, u"name"_s });
+    r.patchSchema.insert(pod + u"containers.ports"_s, { ListStrategy::Kind::MergeByKey, u"containerPort"_s });
+    r.patchSchema.insert(pod + u"containers.volumeMounts"_s, { ListStrategy::Kind::MergeByKey, u"mountPath"_s });
+    return r;
+}
+
+ResourceInfo services()
+{
+    ResourceInfo r = core(u"services"_s, u"service"_s, u"Service"_s, true);
+    r.shortNames = { u"svc"_s };
+    r.categories = { u"all"_s };
+    r.hasStatus = true;
+    r.nameRule = NameRule::Dns1123Label;
+    r.schema = typedRoot(json(R"({"spec":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
+        "status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}})"));
+    r.patchSchema.insert(u"spec.ports"_s, { ListStrategy::Kind::MergeByKey, u"port"_s });
     return r;
 }
 
@@ -153,9 +224,10 @@ QString ResourceInfo::apiVersion(const QString& version) const
 }
 
 ResourceTable::ResourceTable()
-    : m_resources { namespaces(), secrets(), configMaps(), serviceAccounts(), events(), leases(),
-        customResourceDefinitions() }
+    : m_resources { namespaces(), secrets(), configMaps(), serviceAccounts(), events(), services(), leases(),
+        customResourceDefinitions(), deployments(), selfSubjectAccessReviews() }
 {
+    m_resources += rbacResources();
 }
 
 const ResourceInfo* ResourceTable::find(const QString& group, const QString& version, const QString& resource) const

@@ -39,6 +39,10 @@ struct ResourceInfo {
     QList<PrinterColumn> printerColumns;
     PatchSchema patchSchema;
     QStringList fieldSelectors; ///< fields accepted in fieldSelector besides metadata.name/namespace
+    QStringList verbs { QStringLiteral("create"), QStringLiteral("delete"), QStringLiteral("deletecollection"),
+        QStringLiteral("get"), QStringLiteral("list"), QStringLiteral("patch"), QStringLiteral("update"),
+        QStringLiteral("watch") }; ///< discovery verbs; a create-only review resource is never stored
+    QStringList subresources; ///< besides status, e.g. "token" for serviceaccounts
 
     /// "secrets" or "syncsecrets.kubelb.k8c.io": the storage key and the wording of errors.
     QString groupResource() const { return group.isEmpty() ? resource : resource + u'.' + group; }

@@ -40,6 +40,11 @@ int runApiServer(const QStringList& args)
             u"n"_s, u"10000"_s },
         { u"enable-garbage-collector"_s, u"Delete dependents whose owners are gone (true|false). Default true."_s,
             u"bool"_s, u"true"_s },
+        { u"faults"_s,
+            u"Fault injection as JSON, e.g. '{\"errors\":[{\"verb\":\"create\",\"resource\":\"secrets\","
+            "\"code\":500,\"rate\":0.05}],\"latencyMs\":100,\"jitterMs\":20,\"dropWatchesEverySeconds\":5,"
+            "\"watchWindow\":100}'. Change it at run time with PUT /debug/faults (loopback, system:masters)."_s,
+            u"json"_s },
         { { u"v"_s, u"verbose"_s }, u"Log every request."_s },
     });
     parser.process(args);
@@ -77,6 +82,7 @@ int runApiServer(const QStringList& args)
     config.tokenFile = parser.value(u"token-file"_s);
     config.tlsCertFile = parser.value(u"tls-cert"_s);
     config.tlsKeyFile = parser.value(u"tls-key"_s);
+    config.faults = parser.value(u"faults"_s);
     if (parser.isSet(u"verbose"_s))
         QLoggingCategory::setFilterRules(u"kubelb.apiserver.debug=true"_s);
 
