@@ -2,6 +2,7 @@
 #include "apiserver_p.h"
 #include "http.h"
 #include "kube/yaml.h"
+#include "protobuf.h"
 #include "table.h"
 #include "watch.h"
 
@@ -76,6 +77,13 @@ kube::Expected<QJsonObject> decodeBody(const QByteArray& body, const QString& ty
             return kube::ApiError::badRequest(u"error decoding YAML request body: "_s
                 + (value ? u"the document is not a mapping"_s : error.toString()));
         return value->toObject();
+    }
+    if (type == QLatin1StringView(protobuf::ContentType)) {
+        QString error;
+        const auto object = protobuf::decodeRequest(body, &error);
+        if (!object)
+            return kube::ApiError::badRequest(u"error decoding protobuf request body: "_s + error);
+        return *object;
     }
     return kube::ApiError::unsupportedMediaType(type);
 }
@@ -177,7 +185,7 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
     QElapsedTimer timer;
     timer.start();
     const QString path = request.url().path();
-    const QUrlQuery query = request.query();
+    const QUrlQuery query = formQuery(request.url());
     const QString method = methodName(request.method());
     const RequestInfo info = parseRequestInfo(path, method, query);
     bool streaming = false;
@@ -245,7 +253,7 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
     const ResourceInfo r = *found; // a copy: registering a CRD may reallocate the table
     const QString ns = r.namespaced ? info.ns : QString();
     const QString& name = info.name;
-    const QUrlQuery query = request.query();
+    const QUrlQuery query = formQuery(request.url());
     const bool table = wantsTable(request);
     const auto present = [&](QJsonObject object) {
         object[u"apiVersion"_s] = r.apiVersion(info.version);
@@ -318,8 +326,6 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
     }
     const QByteArray body = request.body();
     const QString type = mediaType(request.value("Content-Type"));
-    if (type == u"application/vnd.kubernetes.protobuf")
-        return errorResponse(kube::ApiError::unsupportedMediaType(type));
     if (verb == u"create" || verb == u"update") {
         auto opts = writeOptions(query, &warnings);
         if (!opts)

@@ -5,7 +5,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
+#include <QMap>
+#include <map>
 #include <span>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -28,10 +31,12 @@ public:
     {
     }
 
+    /// Whether every byte has been consumed.
     bool atEnd() const { return m_pos >= m_data.size(); }
     /// Why the last read failed.
     QString error() const { return m_error; }
 
+    /// Reads a base-128 varint of at most 10 bytes that fits 64 bits.
     bool readVarint(quint64* value)
     {
         quint64 result = 0;
@@ -50,6 +55,7 @@ public:
         return fail(u"varint longer than 10 bytes"_s);
     }
 
+    /// Reads a field key; field number 0 and the deprecated group wire types (3, 4) are rejected.
     bool readTag(quint32* number, WireType* wire)
     {
         quint64 tag = 0;
@@ -66,6 +72,7 @@ public:
         return true;
     }
 
+    /// Reads a length-delimited payload that must lie within the message.
     bool readBytes(QByteArrayView* value)
     {
         quint64 length = 0;
@@ -78,6 +85,7 @@ public:
         return true;
     }
 
+    /// Skips the payload of a field nobody asked for, without looking inside it.
     bool skip(WireType wire)
     {
         quint64 ignoredVarint = 0;
@@ -236,95 +244,119 @@ QString join(const QString& path, const char* name)
     return path.isEmpty() ? QString::fromLatin1(name) : path + u'.' + QLatin1StringView(name);
 }
 
-/// Reads a message whose fields 1..values.size() are all length-delimited (later occurrences win); others skipped.
+/// Reads a flat message: fields 1..count must have wire type `wanted` and are handed to take(reader, number),
+/// any other field is skipped.
+template <typename Take>
+bool readFlatMessage(QByteArrayView data, WireType wanted, quint32 count, QString* reason, Take take)
+{
+    Reader reader(data);
+    while (!reader.atEnd()) {
+        quint32 number = 0;
+        WireType wire {};
+        if (!reader.readTag(&number, &wire)) {
+            *reason = reader.error();
+            return false;
+        }
+        if (number <= count && wire != wanted) {
+            *reason = u"wrong wire type %1 for field %2"_s.arg(int(wire)).arg(number);
+            return false;
+        }
+        if (!(number <= count ? take(reader, number) : reader.skip(wire))) {
+            *reason = reader.error();
+            return false;
+        }
+    }
+    return true;
+}
+
+/// Reads a message whose fields 1..values.size() are all length-delimited (later occurrences win).
 bool readLengthDelimited(QByteArrayView data, std::span<QByteArrayView> values, QString* reason)
 {
-    Reader reader(data);
-    while (!reader.atEnd()) {
-        quint32 number = 0;
-        WireType wire {};
-        if (!reader.readTag(&number, &wire)) {
-            *reason = reader.error();
-            return false;
-        }
-        const bool known = number <= values.size();
-        if (known && wire != WireType::Bytes) {
-            *reason = u"wrong wire type %1 for field %2"_s.arg(int(wire)).arg(number);
-            return false;
-        }
-        if (!(known ? reader.readBytes(&values[number - 1]) : reader.skip(wire))) {
-            *reason = reader.error();
-            return false;
-        }
-    }
-    return true;
+    return readFlatMessage(data, WireType::Bytes, quint32(values.size()), reason,
+        [values](Reader& reader, quint32 number) { return reader.readBytes(&values[number - 1]); });
 }
 
-/// Reads meta/v1 Time {seconds 1, nanos 2} into *seconds, nanos folded in as time.Unix does. False on bad input.
-bool readTime(QByteArrayView data, qint64* seconds, QString* reason)
-{
-    qint64 nanos = 0;
-    Reader reader(data);
-    while (!reader.atEnd()) {
-        quint32 number = 0;
-        WireType wire {};
-        quint64 value = 0;
-        if (!reader.readTag(&number, &wire)) {
-            *reason = reader.error();
-            return false;
-        }
-        const bool known = number == 1 || number == 2;
-        if (known && wire != WireType::Varint) {
-            *reason = u"wrong wire type %1 for field %2"_s.arg(int(wire)).arg(number);
-            return false;
-        }
-        if (!(known ? reader.readVarint(&value) : reader.skip(wire))) {
-            *reason = reader.error();
-            return false;
-        }
-        if (number == 1)
-            *seconds = qint64(value);
-        else if (number == 2)
-            nanos = qint32(value);
-    }
-    // The JSON form drops the fraction, so only nanos outside [0, 1e9) matter: they carry into the seconds.
-    const qint64 carry = nanos >= 0 ? nanos / 1000000000 : (nanos - 999999999) / 1000000000;
-    if (*seconds < MinUnixSeconds || *seconds > MaxUnixSeconds || *seconds + carry < MinUnixSeconds
-        || *seconds + carry > MaxUnixSeconds) {
-        *reason = u"timestamp out of range"_s;
-        return false;
-    }
-    *seconds += carry;
-    return true;
-}
-
-/// Go's time.Time JSON form (RFC 3339, whole seconds, UTC) of a meta/v1 Time; an empty string for the zero time.
+/// Go's time.Time JSON form (RFC 3339, whole seconds, UTC) of a meta/v1 Time {seconds 1, nanos 2}; an empty
+/// string for the zero time, which Go renders as null.
 std::optional<QString> decodeTime(QByteArrayView data, QString* reason)
 {
     qint64 seconds = 0;
-    if (!readTime(data, &seconds, reason))
+    qint64 nanos = 0;
+    const auto take = [&](Reader& reader, quint32 number) {
+        quint64 value = 0;
+        if (!reader.readVarint(&value))
+            return false;
+        if (number == 1)
+            seconds = qint64(value);
+        else
+            nanos = qint32(value); // int32 on the wire: negative values arrive sign-extended to 64 bits
+        return true;
+    };
+    if (!readFlatMessage(data, WireType::Varint, 2, reason, take))
         return std::nullopt;
-    if (data.isEmpty() || seconds == MinUnixSeconds)
+    // time.Unix carries nanos outside [0, 1e9) into the seconds; the JSON form then drops the fraction.
+    const qint64 carry = nanos >= 0 ? nanos / 1000000000 : (nanos - 999999999) / 1000000000;
+    if (seconds < MinUnixSeconds || seconds > MaxUnixSeconds || seconds + carry < MinUnixSeconds
+        || seconds + carry > MaxUnixSeconds) {
+        *reason = u"timestamp out of range"_s;
+        return std::nullopt;
+    }
+    if (data.isEmpty() || seconds + carry == MinUnixSeconds)
         return QString();
-    const QDateTime time = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
-    const QDate date = time.date();
-    const QTime clock = time.time();
-    const QChar zero = u'0';
-    return u"%1-%2-%3T%4:%5:%6Z"_s.arg(date.year(), 4, 10, zero)
-        .arg(date.month(), 2, 10, zero)
-        .arg(date.day(), 2, 10, zero)
-        .arg(clock.hour(), 2, 10, zero)
-        .arg(clock.minute(), 2, 10, zero)
-        .arg(clock.second(), 2, 10, zero);
+    return QDateTime::fromSecsSinceEpoch(seconds + carry, Qt::UTC).toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s);
 }
 
-/// Decodes schema-described messages into JSON, remembering the first error with the JSON path it happened at.
+struct Partial;
+
+/// What one known field has accumulated; JSON is built only once the whole body is read, so that many map entries
+/// or list items (or many occurrences of a message) cost linear, not quadratic, time.
+struct Slot {
+    QJsonValue scalar; ///< the last occurrence of a singular leaf; null when it is to be omitted
+    QMap<QString, QString> map; ///< map entries, later keys win
+    QJsonArray strings; ///< repeated strings
+    std::vector<Partial> messages; ///< repeated messages, or the one (merged) singular message
+};
+
+/// A message being decoded: the slots of the known fields seen so far.
+struct Partial {
+    std::map<const Field*, Slot> fields;
+};
+
+/// The JSON form of a decoded message, empty values omitted as Go's `omitempty` does.
+QJsonObject toJson(const Partial& partial)
+{
+    QJsonObject object;
+    for (const auto& [field, slot] : partial.fields) {
+        QJsonValue value = slot.scalar;
+        if (field->type == Type::StringMap || field->type == Type::BytesMap) {
+            QJsonObject map;
+            for (auto it = slot.map.cbegin(); it != slot.map.cend(); ++it)
+                map.insert(it.key(), it.value());
+            value = map;
+        } else if (field->type == Type::Message && (field->flags & Repeated)) {
+            QJsonArray array;
+            for (const Partial& element : slot.messages)
+                array.append(toJson(element));
+            value = array;
+        } else if (field->type == Type::Message) {
+            const QJsonObject nested = toJson(slot.messages.front());
+            value = nested.isEmpty() ? QJsonValue() : nested;
+        } else if (field->flags & Repeated) {
+            value = slot.strings;
+        }
+        if (!value.isNull())
+            object.insert(QString::fromLatin1(field->name), value);
+    }
+    return object;
+}
+
+/// Decodes schema-described messages, remembering the first error with the JSON path it happened at.
 class Decoder {
 public:
     QString error;
 
     /// Merges the fields of `data` into *out (proto semantics: repeated fields append, others are replaced).
-    bool decodeMessage(QByteArrayView data, const MessageType& type, QJsonObject* out, const QString& path, int depth)
+    bool decodeMessage(QByteArrayView data, const MessageType& type, Partial* out, const QString& path, int depth)
     {
         if (depth > MaxDepth)
             return fail(path, u"nested too deeply"_s);
@@ -343,7 +375,7 @@ public:
             const QString here = join(path, field->name);
             if (wire != wireTypeOf(field->type))
                 return fail(here, u"wrong wire type %1 for field %2"_s.arg(int(wire)).arg(number));
-            if (!decodeField(reader, *field, out, here, depth))
+            if (!decodeField(reader, *field, &out->fields[field], here, depth))
                 return false;
         }
         return true;
@@ -365,35 +397,36 @@ private:
         return false;
     }
 
-    bool decodeField(Reader& reader, const Field& field, QJsonObject* out, const QString& path, int depth)
+    bool decodeField(Reader& reader, const Field& field, Slot* slot, const QString& path, int depth)
     {
-        const QString name = QString::fromLatin1(field.name);
         if (wireTypeOf(field.type) == WireType::Varint) {
             quint64 raw = 0;
             if (!reader.readVarint(&raw))
                 return fail(path, reader.error());
-            const QJsonValue value = field.type == Type::Bool ? QJsonValue(raw != 0) : QJsonValue(qint64(raw));
-            return store(out, name, value, (field.flags & Presence) || field.type == Type::Bool || raw != 0, field);
+            const bool keep = (field.flags & Presence) || field.type == Type::Bool || raw != 0;
+            slot->scalar = !keep           ? QJsonValue()
+                : field.type == Type::Bool ? QJsonValue(raw != 0)
+                                           : QJsonValue(qint64(raw));
+            return true;
         }
         QByteArrayView bytes;
         if (!reader.readBytes(&bytes))
             return fail(path, reader.error());
-        switch (field.type) {
-        case Type::StringMap:
-        case Type::BytesMap:
-            return decodeMapEntry(bytes, field.type == Type::BytesMap, out, name, path);
-        case Type::Message: {
-            QJsonObject object = field.flags & Repeated ? QJsonObject() : out->value(name).toObject();
-            if (!decodeMessage(bytes, *field.message, &object, path, depth + 1))
-                return false;
-            return store(out, name, object, !object.isEmpty(), field);
-        }
-        default:
-            break;
+        if (field.type == Type::StringMap || field.type == Type::BytesMap)
+            return decodeMapEntry(bytes, field.type == Type::BytesMap, &slot->map, path);
+        if (field.type == Type::Message) {
+            if (slot->messages.empty() || (field.flags & Repeated))
+                slot->messages.emplace_back();
+            return decodeMessage(bytes, *field.message, &slot->messages.back(), path, depth + 1);
         }
         QJsonValue value;
-        return decodeLeaf(bytes, field.type, path, &value)
-            && store(out, name, value, value.isObject() || !value.toString().isEmpty(), field);
+        if (!decodeLeaf(bytes, field.type, path, &value))
+            return false;
+        if (field.flags & Repeated)
+            slot->strings.append(value);
+        else
+            slot->scalar = value.isObject() || !value.toString().isEmpty() ? value : QJsonValue();
+        return true;
     }
 
     /// Decodes a string, Time or FieldsV1 payload into *value; an empty string means "omit".
@@ -419,33 +452,14 @@ private:
         return true;
     }
 
-    bool decodeMapEntry(
-        QByteArrayView entry, bool bytesValue, QJsonObject* out, const QString& name, const QString& path)
+    bool decodeMapEntry(QByteArrayView entry, bool bytesValue, QMap<QString, QString>* map, const QString& path)
     {
         QByteArrayView values[2];
         QString reason;
         if (!readLengthDelimited(entry, values, &reason))
             return fail(path, u"map entry: "_s + reason);
-        const QString value
-            = bytesValue ? QString::fromLatin1(values[1].toByteArray().toBase64()) : QString::fromUtf8(values[1]);
-        QJsonObject map = out->value(name).toObject();
-        map.insert(QString::fromUtf8(values[0]), value);
-        out->insert(name, map);
-        return true;
-    }
-
-    /// Stores a decoded value: appended for repeated fields, else set when `keep` and removed (omitempty) when not.
-    static bool store(QJsonObject* out, const QString& name, const QJsonValue& value, bool keep, const Field& field)
-    {
-        if (field.flags & Repeated) {
-            QJsonArray array = out->value(name).toArray();
-            array.append(value);
-            out->insert(name, array);
-        } else if (keep) {
-            out->insert(name, value);
-        } else {
-            out->remove(name);
-        }
+        map->insert(QString::fromUtf8(values[0]),
+            bytesValue ? QString::fromLatin1(values[1].toByteArray().toBase64()) : QString::fromUtf8(values[1]));
         return true;
     }
 };
@@ -485,10 +499,13 @@ std::optional<QJsonObject> decodeRequest(const QByteArray& body, QString* error)
     for (const Kind& known : Kinds) {
         if (apiVersion != QLatin1StringView(known.apiVersion) || kind != QLatin1StringView(known.kind))
             continue;
-        QJsonObject object { { u"apiVersion"_s, apiVersion }, { u"kind"_s, kind } };
         Decoder decoder;
-        if (!decoder.decodeMessage(unknown[1], known.type, &object, QString(), 0))
+        Partial partial;
+        if (!decoder.decodeMessage(unknown[1], known.type, &partial, QString(), 0))
             return reject(u"malformed protobuf %1: %2"_s.arg(kind, decoder.error));
+        QJsonObject object = toJson(partial);
+        object.insert(u"apiVersion"_s, apiVersion);
+        object.insert(u"kind"_s, kind);
         return object;
     }
     return reject(u"unsupported protobuf kind %1/%2"_s.arg(apiVersion, kind));

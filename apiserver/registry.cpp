@@ -40,6 +40,16 @@ QJsonObject specPart(QJsonObject o)
     return o;
 }
 
+// Create and update word a strict decoding error as kube-apiserver's transformDecodeError; patch does not.
+ApiError decodeError(const ResourceInfo& r, const QString& apiVersion, const ApiError& error)
+{
+    if (error.code() != 400 || !error.message().startsWith(u"strict decoding error: "_s))
+        return error;
+    const QString version = (apiVersion.isEmpty() ? r.apiVersion() : apiVersion).section(u'/', -1);
+    return ApiError::badRequest(
+        u"%1 in version \"%2\" cannot be handled as a %1: %3"_s.arg(r.kind, version, error.message()));
+}
+
 bool isSecretLike(const ResourceInfo& r)
 {
     return (r.group.isEmpty() && r.resource == u"secrets")
@@ -300,9 +310,10 @@ QList<StatusCause> Registry::validate(const ResourceInfo& r, const QJsonObject& 
 Expected<QJsonObject> Registry::create(
     const ResourceInfo& r, const QString& ns, QJsonObject body, const WriteOptions& opts)
 {
+    const QString apiVersion = body.value(u"apiVersion"_s).toString();
     auto admitted = admit(r, ns, std::move(body), opts);
     if (!admitted)
-        return admitted.error();
+        return decodeError(r, apiVersion, admitted.error());
     QJsonObject object = std::move(*admitted);
     QJsonObject meta = object.value(u"metadata"_s).toObject();
     if (meta.value(u"name"_s).toString().isEmpty() && !meta.value(u"generateName"_s).toString().isEmpty()) {
@@ -354,9 +365,10 @@ Expected<QJsonObject> Registry::update(
     const auto old = m_store.get(r.groupResource(), r.namespaced ? ns : QString(), name);
     if (!old)
         return ApiError::notFound(r.resource, name, r.group);
+    const QString apiVersion = body.value(u"apiVersion"_s).toString();
     auto admitted = admit(r, ns, std::move(body), opts);
     if (!admitted)
-        return admitted.error();
+        return decodeError(r, apiVersion, admitted.error());
     const QString bodyName = admitted->value(u"metadata"_s).toObject().value(u"name"_s).toString();
     if (bodyName != name)
         return ApiError::badRequest(
@@ -408,7 +420,9 @@ Expected<QJsonObject> Registry::patch(const ResourceInfo& r, const QString& ns, 
     if (type == PatchType::Apply)
         return ApiError(415, u"UnsupportedMediaType"_s, u"server-side apply is not supported by this server"_s);
     if (type == PatchType::Strategic && !r.builtin)
-        return ApiError::unsupportedMediaType(u"application/strategic-merge-patch+json"_s);
+        return ApiError(415, u"UnsupportedMediaType"_s,
+            u"the body of the request was in an unknown format - accepted media types include: "
+            "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"_s);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)

@@ -51,4 +51,10 @@ RequestInfo parseRequestInfo(const QString& path, const QString& method, const Q
     return info;
 }
 
+QUrlQuery formQuery(const QUrl& url)
+{
+    // A literal '+' arrives as %2B and survives; only the bare '+' of form encoding means a space.
+    return QUrlQuery(url.query(QUrl::FullyEncoded).replace(u'+', u"%20"_s));
+}
+
 } // namespace apiserver

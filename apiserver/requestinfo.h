@@ -21,5 +21,7 @@ struct RequestInfo {
 
 /// Parses `/api/v1/namespaces/ns/secrets/name/status` and friends; `method` is the HTTP method in upper case.
 RequestInfo parseRequestInfo(const QString& path, const QString& method, const QUrlQuery& query);
+/// The query of `url` decoded as Go's url.ParseQuery does: '+' is a space (kubectl sends `a+in+%28x%29`).
+QUrlQuery formQuery(const QUrl& url);
 
 } // namespace apiserver

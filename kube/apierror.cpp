@@ -146,7 +146,7 @@ ApiError ApiError::methodNotAllowed(const QString& message)
 ApiError ApiError::unsupportedMediaType(const QString& contentType)
 {
     return ApiError(415, u"UnsupportedMediaType"_s,
-        u"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"_s)
+        u"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"_s)
         .withDetails({}, {}, contentType);
 }
 ApiError ApiError::tooLarge(const QString& message)

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void testWrongContentTypeIs415();
     void testOversizedBodyIs413();
     void testUnknownResourceIs404();
+    void testPlusInQueryIsSpace();
     void testUnknownFieldWarnHeader();
     void testWatchStreamsEventsAfterResourceVersion();
     void testWatchFromZeroStartsWithSyntheticAdded();
@@ -238,6 +239,21 @@ void TestHttpApi::testUnknownResourceIs404()
     const Reply r = request("GET", u"/api/v1/namespaces/default/gizmos"_s);
     QCOMPARE(r.code, 404);
     QCOMPARE(r.json.value(u"kind"_s).toString(), u"Status"_s);
+}
+
+void TestHttpApi::testPlusInQueryIsSpace()
+{
+    // kubectl (Go's url.Values.Encode) sends `-l 'tier in (plus-a,plus-b)'` with '+' for the spaces.
+    for (const auto& [name, tier] : { std::pair { "plus-1", "plus-a" }, std::pair { "plus-2", "plus-c" } }) {
+        const QByteArray body
+            = QByteArray(R"({"metadata":{"name":")") + name + R"(","labels":{"tier":")" + tier + R"("}}})";
+        QCOMPARE(request("POST", u"/api/v1/namespaces/default/secrets"_s, body).code, 201);
+    }
+    const Reply r = request("GET", u"/api/v1/namespaces/default/secrets?labelSelector=tier+in+%28plus-a%2Cplus-b%29"_s);
+    QCOMPARE(r.code, 200);
+    const QJsonArray items = r.json.value(u"items"_s).toArray();
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items.first().toObject().value(u"metadata"_s).toObject().value(u"name"_s).toString(), u"plus-1"_s);
 }
 
 void TestHttpApi::testUnknownFieldWarnHeader()

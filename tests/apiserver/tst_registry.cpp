@@ -250,8 +250,19 @@ void TestRegistry::testStrictFieldValidationRejectsUnknownFields()
     auto r = m_registry->create(secrets(), u"default"_s, body, opts);
     QVERIFY(!r);
     QCOMPARE(r.error().code(), 400);
-    QCOMPARE(r.error().message(), u"strict decoding error: unknown field \"bogus\""_s);
+    // Create and update word it as kube-apiserver's transformDecodeError (kubectl prints it verbatim).
+    QCOMPARE(r.error().message(),
+        u"Secret in version \"v1\" cannot be handled as a Secret: strict decoding error: unknown field \"bogus\""_s);
     QVERIFY(!m_store->get(u"secrets"_s, u"default"_s, u"s1"_s));
+    QVERIFY(m_registry->create(secrets(), u"default"_s, secret(u"s1"_s), {}));
+    auto updated = m_registry->update(secrets(), u"default"_s, u"s1"_s, body, opts);
+    QVERIFY(!updated);
+    QCOMPARE(updated.error().message(), r.error().message());
+    // A patch reports the bare strict decoding error, as the real patch handler does.
+    auto patched = m_registry->patch(secrets(), u"default"_s, u"s1"_s, PatchType::Merge, R"({"bogus":1})", opts);
+    QVERIFY(!patched);
+    QCOMPARE(patched.error().code(), 400);
+    QCOMPARE(patched.error().message(), u"strict decoding error: unknown field \"bogus\""_s);
 }
 
 void TestRegistry::testWarnFieldValidationPrunesAndWarns()
@@ -314,6 +325,10 @@ void TestRegistry::testStrategicPatchOnCustomResourceIsUnsupported()
     auto r = m_registry->patch(syncSecrets(), u"default"_s, u"x"_s, PatchType::Strategic, "{}", {});
     QVERIFY(!r);
     QCOMPARE(r.error().code(), 415);
+    // kubectl prints this message: it must list the patch types a custom resource does accept.
+    QCOMPARE(r.error().message(),
+        u"the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"_s);
 }
 
 void TestRegistry::testCrdServesResourceWithGenerationAndStatusSplit()

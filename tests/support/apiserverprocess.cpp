@@ -70,8 +70,8 @@ bool ApiServerProcess::start(QString* error, QDeadlineTimer deadline)
 
 bool ApiServerProcess::waitForServingLine(QDeadlineTimer deadline, QString* error)
 {
-    static const QRegularExpression serving(u"^serving (https://127\\.0\\.0\\.1:\\d+)$"_s,
-        QRegularExpression::MultilineOption);
+    static const QRegularExpression serving(
+        u"^serving (https://127\\.0\\.0\\.1:\\d+)$"_s, QRegularExpression::MultilineOption);
     m_stdout.clear();
     m_url.clear();
     while (!deadline.hasExpired() && m_process->state() == QProcess::Running) {

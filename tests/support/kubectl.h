@@ -30,8 +30,6 @@ public:
     KubectlResult run(const QStringList& args, const QByteArray& stdinData = {}, int timeoutMs = 30000) const;
     /// Starts `kubectl <args>` in the background (e.g. `get -w`, a waiting delete); the caller owns the process.
     std::unique_ptr<QProcess> start(const QStringList& args) const;
-    /// The same runner with another kubeconfig (and its own cache).
-    Kubectl withKubeconfig(const QString& kubeconfig) const { return Kubectl(kubeconfig); }
     /// The kubectl program used ($KUBECTL or `kubectl` from PATH).
     static QString program();
     /// Whether a kubectl binary can be found.

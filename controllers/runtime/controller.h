@@ -1,0 +1,69 @@
+#pragma once
+
+#include "clock.h"
+#include "reconciler.h"
+#include "workqueue.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace runtime {
+
+class Informer;
+class MetricsRegistry;
+
+/// Controller settings.
+struct ControllerOptions {
+    QString name; ///< labels metrics and logs ("syncsecret-ccm")
+    int concurrency = 1; ///< worker threads (--concurrency)
+    std::shared_ptr<Clock> clock;
+    std::unique_ptr<RateLimiter> rateLimiter; ///< null: defaultControllerRateLimiter
+    MetricsRegistry* metrics = nullptr; ///< controller_runtime_* and workqueue_* land here when set
+};
+
+/// Maps a changed object to the requests it should trigger (controller-runtime's handler.EnqueueRequestsFromMapFunc).
+using MapFunc = std::function<QList<Request>(const QJsonObject& object)>;
+
+/// A controller: a work queue fed by informers, drained by `concurrency` worker threads that call the reconciler.
+/// Results follow controller-runtime: error → rate-limited requeue; requeueAfter → forget + delayed add; requeue →
+/// rate-limited add; success → forget. A throwing reconciler is caught, logged, counted and requeued.
+class Controller {
+public:
+    Controller(ControllerOptions options, Reconciler& reconciler);
+    ~Controller();
+
+    const QString& name() const { return m_name; }
+    WorkQueue& queue() { return *m_queue; }
+
+    /// Enqueues requests for objects of `informer` (default: the object's own key). Call before start().
+    void watch(Informer& informer, MapFunc map = {});
+    /// Starts the workers.
+    void start();
+    /// Stops taking work and waits up to `deadlineMs` for in-flight reconciles; true when all finished.
+    bool stop(int deadlineMs = 30000);
+    bool isRunning() const { return m_running.load(); }
+    /// Reconciles finished so far (any result).
+    qint64 reconcileCount() const { return m_reconciles.load(); }
+
+private:
+    void work();
+    void processOne(const QString& key);
+
+    QString m_name;
+    int m_concurrency;
+    Reconciler& m_reconciler;
+    std::unique_ptr<WorkQueue> m_queue;
+    QList<QThread*> m_workers;
+    std::atomic<bool> m_running { false };
+    std::atomic<qint64> m_reconciles { 0 };
+    struct Metrics;
+    std::unique_ptr<Metrics> m_metrics;
+};
+
+} // namespace runtime

@@ -1,0 +1,199 @@
+#include "informer.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+namespace runtime {
+
+Q_LOGGING_CATEGORY(lcInformer, "kubelb.runtime.informer")
+
+Informer::Informer(kube::RestClient& client, kube::ResourcePath collection, InformerOptions options, QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_collection(std::move(collection))
+    , m_options(std::move(options))
+    , m_watch(client)
+{
+    m_collection.name.clear();
+    // Members are children so that moveToThread() takes them along to the informer's thread.
+    m_watch.setParent(this);
+    m_resyncTimer.setParent(this);
+    m_retryTimer.setParent(this);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_watch, &kube::WatchClient::event, this, &Informer::onEvent);
+    connect(&m_watch, &kube::WatchClient::bookmark, this, [this](const QString& rv) { m_resourceVersion = rv; });
+    connect(&m_watch, &kube::WatchClient::finished, this, &Informer::onWatchFinished);
+    connect(&m_resyncTimer, &QTimer::timeout, this, &Informer::resync);
+}
+
+Informer::~Informer()
+{
+    stop();
+}
+
+void Informer::addEventHandler(EventHandler handler)
+{
+    m_handlers.append(handler);
+    if (!m_synced.load())
+        return;
+    for (const auto& o : m_cache.list())
+        if (handler.onAdd && (!handler.predicate || handler.predicate(o)))
+            handler.onAdd(o);
+}
+
+void Informer::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_failures = 0;
+    list({}, {});
+    if (m_options.resyncPeriodMs > 0)
+        m_resyncTimer.start(m_options.resyncPeriodMs);
+}
+
+void Informer::stop()
+{
+    m_running = false;
+    m_watch.stop();
+    m_retryTimer.stop();
+    m_resyncTimer.stop();
+}
+
+void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated)
+{
+    if (!m_running)
+        return;
+    QUrlQuery query = m_options.selector;
+    query.addQueryItem(u"limit"_s, QString::number(m_options.pageSize));
+    if (!continueToken.isEmpty())
+        query.addQueryItem(u"continue"_s, continueToken);
+    auto* job = new kube::RestJob(m_client, { "GET", m_collection.path(), query, {}, {}, "application/json" }, this);
+    connect(job, &kube::RestJob::finished, this, [this, accumulated](kube::RestJob* job) mutable {
+        if (!m_running)
+            return;
+        const auto result = job->result();
+        if (!result) {
+            Q_EMIT watchError(result.error());
+            retryLater(true);
+            return;
+        }
+        for (const auto& item : result->value(u"items"_s).toArray())
+            accumulated.append(item.toObject());
+        const QJsonObject meta = result->value(u"metadata"_s).toObject();
+        const QString next = meta.value(u"continue"_s).toString();
+        if (!next.isEmpty())
+            list(next, std::move(accumulated));
+        else
+            finishList(accumulated, meta.value(u"resourceVersion"_s).toString());
+    });
+    job->start();
+}
+
+// Stores a fresh list and tells handlers what changed since the cache's previous contents.
+void Informer::finishList(const QList<QJsonObject>& items, const QString& resourceVersion)
+{
+    ++m_lists;
+    QHash<QString, QJsonObject> before;
+    for (const auto& o : m_cache.list())
+        before.insert(keyOf(o), o);
+    const QList<QJsonObject> gone = m_cache.replace(items);
+    for (const auto& o : items) {
+        const auto old = before.constFind(keyOf(o));
+        if (old == before.cend())
+            dispatchAdd(o);
+        else if (*old != o)
+            dispatchUpdate(*old, o);
+    }
+    for (const auto& o : gone)
+        dispatchDelete(o);
+    m_resourceVersion = resourceVersion;
+    if (!m_synced.exchange(true))
+        Q_EMIT synced();
+    watch();
+}
+
+void Informer::watch()
+{
+    if (!m_running)
+        return;
+    ++m_watches;
+    m_watch.start(m_collection, m_resourceVersion, m_options.selector, m_options.watchTimeoutSeconds);
+}
+
+void Informer::retryLater(bool relist)
+{
+    // client-go's backoff: 800 ms doubling to the cap, with jitter.
+    const int base = std::min(m_options.maxBackoffMs, 800 << std::min(m_failures, 6));
+    ++m_failures;
+    const int delay = base / 2 + int(QRandomGenerator::global()->bounded(base / 2 + 1));
+    m_retryTimer.disconnect(this);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this, relist] { relist ? list({}, {}) : watch(); });
+    m_retryTimer.start(delay);
+}
+
+void Informer::onEvent(kube::WatchEventType type, const QJsonObject& object)
+{
+    m_failures = 0;
+    m_resourceVersion = object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
+    if (type == kube::WatchEventType::Deleted) {
+        const auto old = m_cache.remove(keyOf(object));
+        dispatchDelete(old.value_or(object));
+        return;
+    }
+    const auto old = m_cache.upsert(object);
+    if (old)
+        dispatchUpdate(*old, object);
+    else
+        dispatchAdd(object);
+}
+
+void Informer::onWatchFinished(const kube::ApiError& error, bool gone)
+{
+    if (!m_running)
+        return;
+    if (gone) {
+        qCInfo(lcInformer).noquote() << m_collection.path() << "watch expired; relisting";
+        list({}, {});
+        return;
+    }
+    if (error.code() == 0) {
+        watch(); // the server's timeout: resume at once from the last resourceVersion
+        return;
+    }
+    qCWarning(lcInformer).noquote() << m_collection.path() << "watch failed:" << error.message();
+    Q_EMIT watchError(error);
+    retryLater(false);
+}
+
+void Informer::resync()
+{
+    for (const auto& o : m_cache.list())
+        dispatchUpdate(o, o);
+}
+
+void Informer::dispatchAdd(const QJsonObject& o)
+{
+    for (const auto& h : std::as_const(m_handlers))
+        if (h.onAdd && (!h.predicate || h.predicate(o)))
+            h.onAdd(o);
+}
+
+void Informer::dispatchUpdate(const QJsonObject& oldObject, const QJsonObject& newObject)
+{
+    for (const auto& h : std::as_const(m_handlers))
+        if (h.onUpdate && (!h.predicate || h.predicate(oldObject) || h.predicate(newObject)))
+            h.onUpdate(oldObject, newObject);
+}
+
+void Informer::dispatchDelete(const QJsonObject& o)
+{
+    for (const auto& h : std::as_const(m_handlers))
+        if (h.onDelete && (!h.predicate || h.predicate(o)))
+            h.onDelete(o);
+}
+
+} // namespace runtime

@@ -1,0 +1,226 @@
+// The REST client against the embedded API server with fault injection: retries, backoff, limits, errors.
+#include "kube/restclient.h"
+#include "kube/watchclient.h"
+#include "support/serverthread.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+using kube::ResourcePath;
+
+namespace {
+
+const ResourcePath kSecrets { {}, u"v1"_s, u"secrets"_s, u"default"_s, {}, {} };
+
+QJsonObject secret(const QString& name)
+{
+    return { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"Secret"_s },
+        { u"metadata"_s, QJsonObject { { u"name"_s, name } } } };
+}
+
+} // namespace
+
+class TestRestClient : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void testCrudRoundTrip();
+    void testStatusBecomesApiError();
+    void test500RetriedForIdempotentVerbsOnly();
+    void test429RetriedForEveryVerbHonouringRetryAfter();
+    void testGivesUpAfterMaxRetries();
+    void testConnectionRefusedIsRetriedThenReported();
+    void testClientSideRateLimit();
+    void testAsyncJobDoesNotBlock();
+    void testWatchClientStreamsAndReportsGone();
+    void testObserverSeesEveryAttempt();
+
+private:
+    std::unique_ptr<testsupport::ServerThread> m_server;
+};
+
+void TestRestClient::initTestCase()
+{
+    apiserver::ApiServerConfig config;
+    config.watchWindow = 20;
+    m_server = std::make_unique<testsupport::ServerThread>(config);
+    QString error;
+    QVERIFY2(m_server->start(&error), qPrintable(error));
+}
+
+void TestRestClient::cleanup()
+{
+    QVERIFY(m_server->setFaults("{}"));
+}
+
+void TestRestClient::testCrudRoundTrip()
+{
+    kube::RestClient client(m_server->adminConfig());
+    auto created = client.create(kSecrets, secret(u"crud"_s));
+    QVERIFY2(created, qPrintable(created ? QString() : created.error().message()));
+    auto got = client.get(kSecrets.withName(u"crud"_s));
+    QVERIFY(got);
+    auto patched
+        = client.patch(kSecrets.withName(u"crud"_s), kube::PatchFormat::Merge, R"({"metadata":{"labels":{"a":"b"}}})");
+    QVERIFY(patched);
+    QUrlQuery selector;
+    selector.addQueryItem(u"labelSelector"_s, u"a=b"_s);
+    auto listed = client.list(kSecrets, selector);
+    QVERIFY(listed);
+    QCOMPARE(listed->value(u"items"_s).toArray().size(), 1);
+    QVERIFY(client.remove(kSecrets.withName(u"crud"_s), { { u"propagationPolicy"_s, u"Background"_s } }));
+    QVERIFY(client.get(kSecrets.withName(u"crud"_s)).error().isNotFound());
+}
+
+void TestRestClient::testStatusBecomesApiError()
+{
+    kube::RestClient client(m_server->adminConfig());
+    QVERIFY(client.create(kSecrets, secret(u"dup"_s)));
+    const auto again = client.create(kSecrets, secret(u"dup"_s));
+    QVERIFY(!again);
+    QVERIFY(again.error().isAlreadyExists());
+    QCOMPARE(again.error().code(), 409);
+    auto stale = client.get(kSecrets.withName(u"dup"_s));
+    QJsonObject obj = *stale;
+    QJsonObject meta = obj.value(u"metadata"_s).toObject();
+    meta[u"resourceVersion"_s] = u"1"_s;
+    obj[u"metadata"_s] = meta;
+    QVERIFY(client.update(kSecrets.withName(u"dup"_s), obj).error().isConflict());
+    QVERIFY(client.create(kSecrets, secret(u"Bad_Name"_s)).error().isInvalid());
+}
+
+void TestRestClient::test500RetriedForIdempotentVerbsOnly()
+{
+    QVERIFY(m_server->setFaults(R"({"errors":[{"verb":"list","resource":"secrets","code":500,"rate":0.5},
+        {"verb":"create","resource":"secrets","code":500,"rate":1}]})"));
+    std::atomic<int> attempts { 0 };
+    kube::RestOptions options;
+    options.maxRetries = 20;
+    options.observer = [&](const kube::RequestMetric&) { ++attempts; };
+    kube::RestClient client(m_server->adminConfig(), options);
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(client.list(kSecrets)); // every GET eventually succeeds
+    QVERIFY(attempts.load() > 10); // some were retried
+    attempts = 0;
+    const auto created = client.create(kSecrets, secret(u"never"_s));
+    QCOMPARE(created.error().code(), 500);
+    QCOMPARE(attempts.load(), 1); // POST is not repeated after a 500
+}
+
+void TestRestClient::test429RetriedForEveryVerbHonouringRetryAfter()
+{
+    QVERIFY(m_server->setFaults(
+        R"({"errors":[{"verb":"create","resource":"secrets","code":429,"rate":0.5,"retryAfterSeconds":1}]})"));
+    std::atomic<int> throttled { 0 };
+    kube::RestOptions options;
+    options.maxRetries = 30;
+    options.observer = [&](const kube::RequestMetric& m) { throttled += m.code == 429 ? 1 : 0; };
+    kube::RestClient client(m_server->adminConfig(), options);
+    // Create until a 429 has been seen (each is retried after the 1 s Retry-After); every create must succeed.
+    for (int i = 0; i < 20 && throttled.load() == 0; ++i)
+        QVERIFY(client.create(kSecrets, secret(u"throttled-%1"_s.arg(i))));
+    QVERIFY(throttled.load() > 0);
+}
+
+void TestRestClient::testGivesUpAfterMaxRetries()
+{
+    QVERIFY(m_server->setFaults(R"({"errors":[{"verb":"get","resource":"configmaps","code":500,"rate":1}]})"));
+    std::atomic<int> attempts { 0 };
+    kube::RestOptions options;
+    options.maxRetries = 3;
+    options.observer = [&](const kube::RequestMetric&) { ++attempts; };
+    kube::RestClient client(m_server->adminConfig(), options);
+    const auto r = client.get({ {}, u"v1"_s, u"configmaps"_s, u"default"_s, u"x"_s, {} });
+    QVERIFY(!r);
+    QCOMPARE(attempts.load(), 4);
+}
+
+void TestRestClient::testConnectionRefusedIsRetriedThenReported()
+{
+    kube::ClientConfig config = m_server->adminConfig();
+    config.server = u"https://127.0.0.1:1"_s;
+    kube::RestOptions options;
+    options.maxRetries = 2;
+    std::atomic<int> attempts { 0 };
+    options.observer = [&](const kube::RequestMetric& m) {
+        QCOMPARE(m.code, 0);
+        ++attempts;
+    };
+    kube::RestClient client(config, options);
+    const auto r = client.get(kSecrets.withName(u"x"_s));
+    QCOMPARE(r.error().code(), 503);
+    QVERIFY(r.error().message().startsWith(u"cannot reach the API server"_s));
+    QCOMPARE(attempts.load(), 3);
+}
+
+void TestRestClient::testClientSideRateLimit()
+{
+    kube::RestOptions options;
+    options.qps = 5;
+    options.burst = 2;
+    kube::RestClient client(m_server->adminConfig(), options);
+    QCOMPARE(client.throttle(), 0);
+    QCOMPARE(client.throttle(), 0);
+    QVERIFY(client.throttle() > 0); // the third request in a burst of 2 must wait
+}
+
+void TestRestClient::testAsyncJobDoesNotBlock()
+{
+    kube::RestClient client(m_server->adminConfig());
+    auto* job = new kube::RestJob(client, { "GET", u"/api/v1/namespaces/default"_s, {}, {}, {}, "application/json" });
+    QSignalSpy done(job, &kube::RestJob::finished);
+    job->start();
+    QVERIFY(done.isEmpty()); // start() defers to the event loop
+    QVERIFY(done.wait(5000));
+    auto* finished = done.first().first().value<kube::RestJob*>();
+    QVERIFY(finished->result());
+}
+
+void TestRestClient::testWatchClientStreamsAndReportsGone()
+{
+    kube::RestClient client(m_server->adminConfig());
+    auto listed = client.list(kSecrets);
+    const QString rv = listed->value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
+    kube::WatchClient watch(client);
+    QList<std::pair<kube::WatchEventType, QString>> seen;
+    connect(&watch, &kube::WatchClient::event, this, [&](kube::WatchEventType t, const QJsonObject& o) {
+        seen.append({ t, o.value(u"metadata"_s).toObject().value(u"name"_s).toString() });
+    });
+    watch.start(kSecrets, rv);
+    QVERIFY(client.create(kSecrets, secret(u"watched"_s)));
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 1, 5000);
+    QCOMPARE(seen[0].first, kube::WatchEventType::Added);
+    QCOMPARE(seen[0].second, u"watched"_s);
+    QVERIFY(!watch.lastResourceVersion().isEmpty());
+    watch.stop();
+    for (int i = 0; i < 30; ++i) // push the old version out of the 20-event window
+        QVERIFY(client.create(kSecrets, secret(u"filler-%1"_s.arg(i))));
+    QSignalSpy finished(&watch, &kube::WatchClient::finished);
+    watch.start(kSecrets, rv);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(finished.first().at(1).toBool(), true);
+}
+
+void TestRestClient::testObserverSeesEveryAttempt()
+{
+    QList<kube::RequestMetric> metrics;
+    std::mutex mutex;
+    kube::RestOptions options;
+    options.observer = [&](const kube::RequestMetric& m) {
+        std::lock_guard lock(mutex);
+        metrics.append(m);
+    };
+    kube::RestClient client(m_server->adminConfig(), options);
+    QVERIFY(client.get({ {}, u"v1"_s, u"namespaces"_s, {}, u"default"_s, {} }));
+    QCOMPARE(metrics.size(), 1);
+    QCOMPARE(metrics[0].method, u"GET"_s);
+    QCOMPARE(metrics[0].host, u"127.0.0.1"_s);
+    QCOMPARE(metrics[0].code, 200);
+}
+
+QTEST_GUILESS_MAIN(TestRestClient)
+#include "tst_restclient.moc"
