@@ -19,7 +19,8 @@ using namespace Qt::StringLiterals;
 
 namespace apiserver {
 
-Q_LOGGING_CATEGORY(lcServer, "kubelb.apiserver")
+// Info and up by default: the per-request debug line costs a stderr write per request (`-v` turns it on).
+Q_LOGGING_CATEGORY(lcServer, "kubelb.apiserver", QtInfoMsg)
 
 /// One listener (TLS or plain) that hands every parsed request to the ApiServer.
 class HttpFrontend : public QAbstractHttpServer {

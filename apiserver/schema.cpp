@@ -100,7 +100,6 @@ private:
         for (const QString& key : keys) {
             if (keepMeta && isMetaField(key))
                 continue;
-            const QString childPath = field::child(path, key);
             QJsonObject propertySchema;
             const QJsonObject* sub = nullptr;
             if (properties.contains(key)) {
@@ -111,12 +110,13 @@ private:
             }
             if (sub) {
                 // Non-nullable nulls are dropped before validation (defaulting.PruneNonNullableNulls).
-                if (object.value(key).isNull() && !flag(*sub, u"nullable"_s))
+                const QJsonValue value = object.value(key);
+                if (value.isNull() && !flag(*sub, u"nullable"_s))
                     object.remove(key);
-                else
-                    object[key] = prune(object.value(key), sub, childPath, false, false);
+                else if (value.isObject() || value.isArray()) // scalars never change: no copy, no detach
+                    object[key] = prune(value, sub, field::child(path, key), false, false);
             } else if (!skip && additional != QJsonValue(true)) {
-                m_unknown.append(childPath);
+                m_unknown.append(field::child(path, key));
                 object.remove(key);
             }
         }
@@ -183,7 +183,9 @@ private:
 
     void validateString(const QString& value, const QJsonObject& schema, const QString& path)
     {
-        const qsizetype length = value.toUcs4().size();
+        // Length in code points, counted only when bounded (toUcs4 copies the whole string).
+        const bool bounded = schema.contains(u"maxLength"_s) || schema.contains(u"minLength"_s);
+        const qsizetype length = bounded ? value.toUcs4().size() : 0;
         if (schema.contains(u"maxLength"_s) && length > schema.value(u"maxLength"_s).toInteger())
             m_causes.append(
                 field::tooLong(path, u"may not be longer than %1"_s.arg(schema.value(u"maxLength"_s).toInteger())));

@@ -129,9 +129,12 @@ Expected<Credentials> CredentialProvider::Private::fromConfig()
     next.username = config.username;
     next.password = config.password;
     if (!config.tokenFile.isEmpty()) {
-        if (auto error = refreshTokenFile())
+        // The file's last good value beats the static token; the static token covers an unreadable file.
+        const std::optional<ApiError> error = refreshTokenFile();
+        if (error && config.token.isEmpty())
             return *error;
-        next.token = fileToken;
+        if (!error)
+            next.token = fileToken;
     }
     return publish(next);
 }

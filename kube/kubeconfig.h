@@ -71,8 +71,11 @@ struct Kubeconfig {
     QString currentContextFile; ///< the file whose current-context won
     QStringList files; ///< files read, in precedence order
 
+    /// The cluster named `name`, or nullptr.
     const KubeconfigCluster* cluster(const QString& name) const;
+    /// The user named `name`, or nullptr.
     const KubeconfigUser* user(const QString& name) const;
+    /// The context named `name`, or nullptr.
     const KubeconfigContext* context(const QString& name) const;
     /// No clusters, users, contexts or current-context (client-go's IsConfigEmpty).
     bool isEmpty() const;

@@ -182,6 +182,12 @@ void TestCredentials::testTokenFileKeepsLastValueWhenUnreadable()
     QVERIFY(provider.current()->token == "token-kept"_L1);
     QVERIFY(writeFile(config.tokenFile, ""));
     QVERIFY(provider.current()->token == "token-kept"_L1);
+    // With both set, the file wins while readable and the static token covers a missing file.
+    config.token = u"static-token"_s;
+    kube::CredentialProvider both(config);
+    QVERIFY(both.current()->token == "static-token"_L1);
+    QVERIFY(writeFile(config.tokenFile, "token-from-file"));
+    QVERIFY(both.current()->token == "token-from-file"_L1);
 }
 
 void TestCredentials::testExecCachedUntilExpiry()

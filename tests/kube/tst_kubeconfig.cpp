@@ -88,6 +88,8 @@ private Q_SLOTS:
     void testEmptyKubeconfigIsValid();
     void testListContexts();
     void testParseFromMemory();
+    void testInlineDataOverridesFileWithWarning();
+    void testOtherAuthProvidersSuggestPlugins();
     void testErrors_data();
     void testErrors();
     void testErrorsNeverContainSecrets();
@@ -268,6 +270,11 @@ void TestKubeconfig::testInClusterWhenNoKubeconfig()
         { u"KUBERNETES_SERVICE_HOST"_s, u"10.96.0.1"_s }, { u"KUBERNETES_SERVICE_PORT"_s, u"443"_s } }));
     loader.setServiceAccountDir(sa.path());
     QVERIFY(loader.inClusterPossible());
+    const kube::Expected<QList<kube::ContextInfo>> contexts = loader.listContexts();
+    QVERIFY(contexts && contexts->size() == 1);
+    QCOMPARE(contexts->first().name, u"in-cluster"_s);
+    QCOMPARE(contexts->first().server, u"https://10.96.0.1:443"_s);
+    QCOMPARE(contexts->first().ns, u"tenant-a"_s);
     const kube::Expected<kube::ClientConfig> c = loader.load();
     QVERIFY2(c, c ? "" : qPrintable(c.error().message()));
     QCOMPARE(c->server, u"https://10.96.0.1:443"_s);
@@ -356,6 +363,41 @@ void TestKubeconfig::testParseFromMemory()
         u"kubeconfig:9:55: contexts[0].context.namespace"_s);
     const kube::Expected<kube::Kubeconfig> bad = kube::parseKubeconfig("users: 5\n", {});
     QCOMPARE(bad.error().message(), u"kubeconfig:1:8: users: expected a sequence, got a scalar"_s);
+}
+
+void TestKubeconfig::testInlineDataOverridesFileWithWarning()
+{
+    const QByteArray yaml = "clusters:\n- name: c\n  cluster:\n    server: https://c.example\n"
+                            "    certificate-authority: missing.crt\n    certificate-authority-data: "
+        + readFile(fixture(u"pki/ca.crt"_s)).toBase64()
+        + "\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n";
+    const kube::Expected<kube::Kubeconfig> config = kube::parseKubeconfig(yaml, {});
+    QVERIFY(config);
+    QStringList warnings;
+    const kube::Expected<kube::ClientConfig> resolved = kube::resolveContext(*config, u"x"_s, &warnings);
+    QVERIFY(resolved);
+    QCOMPARE(resolved->caPem, readFile(fixture(u"pki/ca.crt"_s)));
+    QCOMPARE(warnings,
+        QStringList { u"kubeconfig:6:33: clusters[0].cluster.certificate-authority-data: certificate-authority-data "
+                      u"and certificate-authority are both specified for cluster \"c\"; certificate-authority-data "
+                      u"will override"_s });
+}
+
+void TestKubeconfig::testOtherAuthProvidersSuggestPlugins()
+{
+    const QByteArray yaml = "clusters:\n- name: c\n  cluster: {server: https://c.example}\nusers:\n"
+                            "- name: o\n  user: {auth-provider: {name: oidc}}\n"
+                            "- name: k\n  user: {auth-provider: {name: keystone}}\n"
+                            "contexts:\n- name: o\n  context: {cluster: c, user: o}\n"
+                            "- name: k\n  context: {cluster: c, user: k}\n";
+    const kube::Expected<kube::Kubeconfig> config = kube::parseKubeconfig(yaml, {});
+    QVERIFY(config);
+    QCOMPARE(kube::resolveContext(*config, u"o"_s).error().message(),
+        u"kubeconfig:6:25: users[0].user.auth-provider: auth-provider \"oidc\" is not supported; use an exec "
+        u"credential plugin (for example kubectl oidc-login)"_s);
+    QCOMPARE(kube::resolveContext(*config, u"k"_s).error().message(),
+        u"kubeconfig:8:25: users[1].user.auth-provider: auth-provider \"keystone\" is not supported; use an exec "
+        u"credential plugin"_s);
 }
 
 void TestKubeconfig::testErrors_data()

@@ -1,0 +1,287 @@
+#include "logging.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <shared_mutex>
+
+using namespace Qt::StringLiterals;
+
+namespace runtime {
+
+namespace {
+
+constexpr qsizetype kWindow = 4;
+
+quint32 windowKey(const char* p)
+{
+    quint32 k;
+    std::memcpy(&k, p, sizeof k);
+    return k;
+}
+
+struct LoggingState {
+    std::mutex mutex;
+    logging::Format format = logging::Format::Logfmt;
+    logging::Level level = logging::Level::Info;
+    std::function<void(const QByteArray&)> sink;
+};
+
+LoggingState& state()
+{
+    static LoggingState s;
+    return s;
+}
+
+QByteArray levelName(logging::Level level)
+{
+    switch (level) {
+    case logging::Level::Debug:
+        return "debug";
+    case logging::Level::Info:
+        return "info";
+    case logging::Level::Warning:
+        return "warn";
+    case logging::Level::Error:
+        return "error";
+    }
+    return "info";
+}
+
+// logfmt quoting: bare when the value has no space, quote, '=' or control character.
+QByteArray logfmtValue(const QString& value)
+{
+    QByteArray v = value.toUtf8();
+    bool bare = !v.isEmpty();
+    for (char c : std::as_const(v))
+        if (c == ' ' || c == '"' || c == '=' || uchar(c) < 0x20)
+            bare = false;
+    if (bare)
+        return v;
+    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\r', "\\r").replace('\t', "\\t");
+    return '"' + v + '"';
+}
+
+void write(const QByteArray& line)
+{
+    const QByteArray redacted = Redactor::instance().redact(line);
+    std::function<void(const QByteArray&)> sink;
+    {
+        std::lock_guard lock(state().mutex);
+        sink = state().sink;
+    }
+    if (sink) {
+        sink(redacted);
+        return;
+    }
+    std::fwrite(redacted.constData(), 1, size_t(redacted.size()), stderr);
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
+}
+
+void qtHandler(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    logging::Level level = logging::Level::Info;
+    switch (type) {
+    case QtDebugMsg:
+        level = logging::Level::Debug;
+        break;
+    case QtInfoMsg:
+        level = logging::Level::Info;
+        break;
+    case QtWarningMsg:
+        level = logging::Level::Warning;
+        break;
+    case QtCriticalMsg:
+    case QtFatalMsg:
+        level = logging::Level::Error;
+        break;
+    }
+    logging::log(level, QString::fromLatin1(context.category ? context.category : "default"), message);
+}
+
+} // namespace
+
+namespace logging {
+
+bool parseFormat(const QString& text, Format* format)
+{
+    if (text == u"logfmt" || text == u"text")
+        *format = Format::Logfmt;
+    else if (text == u"json")
+        *format = Format::Json;
+    else
+        return false;
+    return true;
+}
+
+bool parseLevel(const QString& text, Level* level)
+{
+    if (text == u"debug")
+        *level = Level::Debug;
+    else if (text == u"info")
+        *level = Level::Info;
+    else if (text == u"warn" || text == u"warning")
+        *level = Level::Warning;
+    else if (text == u"error")
+        *level = Level::Error;
+    else
+        return false;
+    return true;
+}
+
+void install(Format format, Level level)
+{
+    {
+        std::lock_guard lock(state().mutex);
+        state().format = format;
+        state().level = level;
+    }
+    qInstallMessageHandler(qtHandler);
+}
+
+void setSink(std::function<void(const QByteArray&)> sink)
+{
+    std::lock_guard lock(state().mutex);
+    state().sink = std::move(sink);
+}
+
+QByteArray formatLine(Format format, Level level, const QString& logger, const QString& message, const Fields& fields)
+{
+    const QString ts = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    if (format == Format::Json) {
+        QJsonObject o { { u"ts"_s, ts }, { u"level"_s, QString::fromLatin1(levelName(level)) }, { u"logger"_s, logger },
+            { u"msg"_s, message } };
+        for (const auto& [k, v] : fields)
+            o.insert(k, v);
+        return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    }
+    QByteArray line = "ts=" + ts.toLatin1() + " level=" + levelName(level) + " logger=" + logfmtValue(logger)
+        + " msg=" + logfmtValue(message);
+    for (const auto& [k, v] : fields)
+        line += ' ' + k.toUtf8() + '=' + logfmtValue(v);
+    return line;
+}
+
+void log(Level level, const QString& logger, const QString& message, const Fields& fields)
+{
+    Format format;
+    {
+        std::lock_guard lock(state().mutex);
+        if (level < state().level)
+            return;
+        format = state().format;
+    }
+    write(formatLine(format, level, logger, message, fields));
+}
+
+} // namespace logging
+
+struct Redactor::Private {
+    mutable std::shared_mutex mutex;
+    QHash<quint32, QList<QByteArray>> byPrefix; ///< first 4 bytes → values starting with them (longest first)
+    QSet<QByteArray> values;
+};
+
+Redactor::Redactor()
+    : d(new Private)
+{
+}
+
+Redactor::~Redactor()
+{
+    delete d;
+}
+
+Redactor& Redactor::instance()
+{
+    static Redactor r;
+    return r;
+}
+
+void Redactor::add(const QByteArray& value)
+{
+    if (value.size() < kWindow)
+        return;
+    std::unique_lock lock(d->mutex);
+    if (d->values.contains(value))
+        return;
+    d->values.insert(value);
+    auto& bucket = d->byPrefix[windowKey(value.constData())];
+    bucket.append(value);
+    std::sort(
+        bucket.begin(), bucket.end(), [](const QByteArray& a, const QByteArray& b) { return a.size() > b.size(); });
+}
+
+void Redactor::addObjectValues(const QJsonObject& object)
+{
+    const QJsonObject data = object.value(u"data"_s).toObject();
+    for (auto it = data.begin(); it != data.end(); ++it) {
+        const QByteArray encoded = it.value().toString().toLatin1();
+        add(encoded);
+        const QByteArray decoded = QByteArray::fromBase64(encoded);
+        add(decoded);
+        // JSON-escaped forms of multi-line values (PEM blocks) appear in dumped objects.
+        if (decoded.contains('\n'))
+            for (const QByteArray& line : decoded.split('\n'))
+                if (line.size() >= 16)
+                    add(line);
+    }
+    const QJsonObject stringData = object.value(u"stringData"_s).toObject();
+    for (auto it = stringData.begin(); it != stringData.end(); ++it) {
+        const QByteArray value = it.value().toString().toUtf8();
+        add(value);
+        add(value.toBase64());
+    }
+}
+
+void Redactor::clear()
+{
+    std::unique_lock lock(d->mutex);
+    d->byPrefix.clear();
+    d->values.clear();
+}
+
+qsizetype Redactor::size() const
+{
+    std::shared_lock lock(d->mutex);
+    return d->values.size();
+}
+
+QByteArray Redactor::redact(const QByteArray& line) const
+{
+    std::shared_lock lock(d->mutex);
+    if (d->values.isEmpty() || line.size() < kWindow)
+        return line;
+    QByteArray out;
+    qsizetype copied = 0;
+    for (qsizetype i = 0; i + kWindow <= line.size();) {
+        const auto bucket = d->byPrefix.constFind(windowKey(line.constData() + i));
+        qsizetype matched = 0;
+        if (bucket != d->byPrefix.cend())
+            for (const QByteArray& v : *bucket)
+                if (QByteArrayView(line).sliced(i).startsWith(v)) {
+                    matched = v.size();
+                    break;
+                }
+        if (matched == 0) {
+            ++i;
+            continue;
+        }
+        out += QByteArrayView(line).sliced(copied, i - copied);
+        out += "[REDACTED]";
+        i += matched;
+        copied = i;
+    }
+    if (copied == 0)
+        return line;
+    out += QByteArrayView(line).sliced(copied);
+    return out;
+}
+
+} // namespace runtime
