@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <array>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -65,17 +66,21 @@ kube::StatusCause make(const char* reason, const QString& path, const QString& m
 
 int base64Digit(char c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
+    // A table: Secret data is decoded on every write, so this runs for every byte of it.
+    static constexpr auto digits = [] {
+        std::array<signed char, 256> t {};
+        t.fill(-1);
+        for (int i = 0; i < 26; ++i) {
+            t[size_t('A' + i)] = static_cast<signed char>(i);
+            t[size_t('a' + i)] = static_cast<signed char>(26 + i);
+        }
+        for (int i = 0; i < 10; ++i)
+            t[size_t('0' + i)] = static_cast<signed char>(52 + i);
+        t[size_t('+')] = 62;
+        t[size_t('/')] = 63;
+        return t;
+    }();
+    return digits[static_cast<unsigned char>(c)];
 }
 
 qsizetype skipNewlines(const QByteArray& src, qsizetype si)

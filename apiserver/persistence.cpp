@@ -14,6 +14,7 @@ SqlitePersistence::~SqlitePersistence()
 {
     if (m_connection.isEmpty())
         return;
+    m_prepared.clear(); // statements first: the connection cannot be removed while they exist
     QSqlDatabase::database(m_connection, false).close();
     QSqlDatabase::removeDatabase(m_connection);
 }
@@ -63,9 +64,9 @@ bool SqlitePersistence::commitWith(const std::function<bool()>& body, quint64 rv
         *error = db.lastError().text();
         return false;
     }
-    QSqlQuery meta(db);
-    meta.prepare(u"INSERT INTO meta (k, v) VALUES ('rv', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v"_s);
-    meta.addBindValue(rv);
+    QSqlQuery& meta
+        = prepared(u"INSERT INTO meta (k, v) VALUES ('rv', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v"_s);
+    meta.bindValue(0, rv);
     if (!body() || !meta.exec()) {
         if (error->isEmpty())
             *error = meta.lastError().text();
@@ -80,18 +81,27 @@ bool SqlitePersistence::commitWith(const std::function<bool()>& body, quint64 rv
     return true;
 }
 
+QSqlQuery& SqlitePersistence::prepared(const QString& sql)
+{
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        it = m_prepared.emplace(sql, QSqlQuery(QSqlDatabase::database(m_connection, false))).first;
+        it->second.prepare(sql);
+    }
+    return it->second;
+}
+
 bool SqlitePersistence::write(
     const QString& groupResource, const QString& key, const QJsonObject& object, quint64 rv, QString* error)
 {
     return commitWith(
         [&] {
-            QSqlQuery q(QSqlDatabase::database(m_connection, false));
-            q.prepare(u"INSERT INTO objects (gr, key, rv, data) VALUES (?, ?, ?, ?) ON CONFLICT(gr, key) DO UPDATE "
-                      "SET rv = excluded.rv, data = excluded.data"_s);
-            q.addBindValue(groupResource);
-            q.addBindValue(key);
-            q.addBindValue(rv);
-            q.addBindValue(QJsonDocument(object).toJson(QJsonDocument::Compact));
+            QSqlQuery& q = prepared(u"INSERT INTO objects (gr, key, rv, data) VALUES (?, ?, ?, ?) ON CONFLICT(gr, key) "
+                                    "DO UPDATE SET rv = excluded.rv, data = excluded.data"_s);
+            q.bindValue(0, groupResource);
+            q.bindValue(1, key);
+            q.bindValue(2, rv);
+            q.bindValue(3, QJsonDocument(object).toJson(QJsonDocument::Compact));
             if (q.exec())
                 return true;
             *error = q.lastError().text();
@@ -104,10 +114,9 @@ bool SqlitePersistence::erase(const QString& groupResource, const QString& key, 
 {
     return commitWith(
         [&] {
-            QSqlQuery q(QSqlDatabase::database(m_connection, false));
-            q.prepare(u"DELETE FROM objects WHERE gr = ? AND key = ?"_s);
-            q.addBindValue(groupResource);
-            q.addBindValue(key);
+            QSqlQuery& q = prepared(u"DELETE FROM objects WHERE gr = ? AND key = ?"_s);
+            q.bindValue(0, groupResource);
+            q.bindValue(1, key);
             if (q.exec())
                 return true;
             *error = q.lastError().text();

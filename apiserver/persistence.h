@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QString>
 #include <functional>
+#include <map>
 
 namespace apiserver {
 
@@ -21,8 +23,11 @@ public:
 private:
     bool exec(const QString& sql, QString* error);
     bool commitWith(const std::function<bool()>& body, quint64 rv, QString* error);
+    /// The statement for `sql`, prepared once per connection (SQLite compiles the SQL on every prepare).
+    QSqlQuery& prepared(const QString& sql);
 
     QString m_connection;
+    std::map<QString, QSqlQuery> m_prepared; ///< by SQL text
 };
 
 } // namespace apiserver

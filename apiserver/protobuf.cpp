@@ -219,6 +219,39 @@ constexpr MessageType SelfSubjectAccessReviewSpec { SelfSubjectAccessReviewSpecF
 constexpr Field SelfSubjectAccessReviewFields[]
     = { Metadata, { 2, "spec", Type::Message, 0, &SelfSubjectAccessReviewSpec } };
 
+// Field numbers from k8s.io/api/authentication/v1/generated.proto (`kubectl create token`).
+constexpr Field BoundObjectReferenceFields[] = { { 1, "kind" }, { 2, "apiVersion" }, { 3, "name" }, { 4, "uid" } };
+constexpr MessageType BoundObjectReference { BoundObjectReferenceFields };
+constexpr Field TokenRequestSpecFields[]
+    = { { 1, "audiences", Type::String, Repeated }, { 3, "boundObjectRef", Type::Message, 0, &BoundObjectReference },
+          { 4, "expirationSeconds", Type::Int64, Presence } };
+constexpr MessageType TokenRequestSpec { TokenRequestSpecFields };
+constexpr Field TokenRequestStatusFields[] = { { 1, "token" }, { 2, "expirationTimestamp", Type::Time } };
+constexpr MessageType TokenRequestStatus { TokenRequestStatusFields };
+constexpr Field TokenRequestFields[] = { Metadata, { 2, "spec", Type::Message, 0, &TokenRequestSpec },
+    { 3, "status", Type::Message, 0, &TokenRequestStatus } };
+
+// Field numbers from k8s.io/api/rbac/v1/generated.proto (`kubectl create role|clusterrole|rolebinding|...`).
+// A meta/v1 LabelSelectorRequirement has the selector requirement's shape {key 1, operator 2, values 3}.
+constexpr Field PolicyRuleFields[] = { { 1, "verbs", Type::String, Repeated },
+    { 2, "apiGroups", Type::String, Repeated }, { 3, "resources", Type::String, Repeated },
+    { 4, "resourceNames", Type::String, Repeated }, { 5, "nonResourceURLs", Type::String, Repeated } };
+constexpr MessageType PolicyRule { PolicyRuleFields };
+constexpr Field LabelSelectorFields[] = { { 1, "matchLabels", Type::StringMap },
+    { 2, "matchExpressions", Type::Message, Repeated, &SelectorRequirement } };
+constexpr MessageType LabelSelector { LabelSelectorFields };
+constexpr Field AggregationRuleFields[] = { { 1, "clusterRoleSelectors", Type::Message, Repeated, &LabelSelector } };
+constexpr MessageType AggregationRule { AggregationRuleFields };
+constexpr Field SubjectFields[] = { { 1, "kind" }, { 2, "apiGroup" }, { 3, "name" }, { 4, "namespace" } };
+constexpr MessageType Subject { SubjectFields };
+constexpr Field RoleRefFields[] = { { 1, "apiGroup" }, { 2, "kind" }, { 3, "name" } };
+constexpr MessageType RoleRef { RoleRefFields };
+constexpr Field Rules { 2, "rules", Type::Message, Repeated, &PolicyRule };
+constexpr Field RoleFields[] = { Metadata, Rules };
+constexpr Field ClusterRoleFields[] = { Metadata, Rules, { 3, "aggregationRule", Type::Message, 0, &AggregationRule } };
+constexpr Field BindingFields[]
+    = { Metadata, { 2, "subjects", Type::Message, Repeated, &Subject }, { 3, "roleRef", Type::Message, 0, &RoleRef } };
+
 /// A top-level kind this decoder understands.
 struct Kind {
     const char* apiVersion;
@@ -232,6 +265,11 @@ constexpr Kind Kinds[] = {
     { "v1", "ConfigMap", { ConfigMapFields } },
     { "v1", "ServiceAccount", { ServiceAccountFields } },
     { "authorization.k8s.io/v1", "SelfSubjectAccessReview", { SelfSubjectAccessReviewFields } },
+    { "authentication.k8s.io/v1", "TokenRequest", { TokenRequestFields } },
+    { "rbac.authorization.k8s.io/v1", "Role", { RoleFields } },
+    { "rbac.authorization.k8s.io/v1", "ClusterRole", { ClusterRoleFields } },
+    { "rbac.authorization.k8s.io/v1", "RoleBinding", { BindingFields } },
+    { "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", { BindingFields } },
 };
 
 WireType wireTypeOf(Type type)

@@ -1,6 +1,7 @@
 // Authentication (tokens, ServiceAccount tokens, client certificates), access reviews, token requests and the
 // blockOwnerDeletion permission check.
 #include "apiserver_p.h"
+#include "fielderror.h"
 
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -96,7 +97,15 @@ Response ApiServer::Private::requestToken(const QString& ns, const QString& name
     if (!sa)
         return errorResponse(kube::ApiError::notFound(u"serviceaccounts"_s, name));
     qint64 seconds = body.value(u"spec"_s).toObject().value(u"expirationSeconds"_s).toInteger(3600);
-    seconds = std::clamp<qint64>(seconds, 600, 48 * 3600);
+    // kube's ValidateTokenRequest, reported as kube-apiserver does: group-qualified kind, empty name.
+    const QString badDuration = seconds < 600 ? u"may not specify a duration less than 10 minutes"_s
+        : seconds > (qint64(1) << 32)         ? u"may not specify a duration larger than 2^32 seconds"_s
+                                              : QString();
+    if (!badDuration.isEmpty())
+        return errorResponse(kube::ApiError::invalid(u"TokenRequest.authentication.k8s.io"_s, QString(),
+            { field::invalid(u"spec.expirationSeconds"_s, seconds, badDuration) })
+                                 .withDetails(u"authentication.k8s.io"_s, u"TokenRequest"_s, QString()));
+    seconds = std::min<qint64>(seconds, 48 * 3600);
     qint64 expiresAt = 0;
     const QString token = saTokens->issue(*sa, seconds, {}, &expiresAt);
     QJsonObject answer = body;

@@ -25,7 +25,7 @@ struct Options {
     QString workDir;
     QString jsonFile;
     QStringList modes;
-    int repeat = 3;
+    int repeat = 5;
 };
 
 QString defaultServer()
@@ -59,7 +59,7 @@ bool parseArguments(const QCoreApplication& app, Options* options, bench::BenchC
             d.phases.join(u',') },
         { u"json"_s, u"Write the machine-readable results here."_s, u"file"_s },
         { u"work-dir"_s, u"Where kubeconfigs and SQLite data dirs go (default: a temporary directory)."_s, u"dir"_s },
-        num(u"repeat"_s, u"Full runs per mode (a fresh server each); medians are reported."_s, 3),
+        num(u"repeat"_s, u"Full runs per mode (a fresh server each); medians are reported."_s, 5),
         num(u"objects"_s, u"Secrets created, updated and read per run."_s, d.objects),
         num(u"concurrency"_s, u"Connections with one request in flight each."_s, d.concurrency),
         num(u"data-bytes"_s, u"Raw data bytes per Secret."_s, d.dataBytes),
@@ -75,7 +75,7 @@ bool parseArguments(const QCoreApplication& app, Options* options, bench::BenchC
     options->workDir = parser.value(u"work-dir"_s);
     options->jsonFile = parser.value(u"json"_s);
     options->modes = parser.value(u"modes"_s).split(u',', Qt::SkipEmptyParts);
-    options->repeat = intOption(parser, u"repeat"_s, 3);
+    options->repeat = intOption(parser, u"repeat"_s, 5);
     config->phases = parser.value(u"phases"_s).split(u',', Qt::SkipEmptyParts);
     config->objects = intOption(parser, u"objects"_s, d.objects);
     config->concurrency = intOption(parser, u"concurrency"_s, d.concurrency);
@@ -131,7 +131,7 @@ void printRun(QTextStream& out, const QString& title, const QJsonObject& run)
     const QJsonObject f = run.value(u"fanout"_s).toObject();
     if (!f.isEmpty())
         out << "  fanout    " << f.value(u"watchers"_s).toInt() << " watchers x " << f.value(u"events"_s).toInt()
-        << " events  " << latencyText(f) << "  missing " << f.value(u"missing"_s).toInt() << '\n';
+            << " events  " << latencyText(f) << "  missing " << f.value(u"missing"_s).toInt() << '\n';
     out << "  server peak RSS " << QString::number(run.value(u"serverPeakRssMiB"_s).toDouble(), 'f', 0) << " MiB\n";
     out.flush();
 }

@@ -103,8 +103,8 @@ bool Workload::connectPool(QString* error)
     return true;
 }
 
-HttpResponse Workload::call(HttpConnection* c, const QByteArray& method, const QByteArray& path,
-    const QByteArray& body, const QByteArray& accept)
+HttpResponse Workload::call(HttpConnection* c, const QByteArray& method, const QByteArray& path, const QByteArray& body,
+    const QByteArray& accept)
 {
     HttpResponse out;
     QEventLoop loop;
@@ -185,11 +185,11 @@ QJsonObject Workload::throughput(int expectStatus, const std::function<RequestSp
     const double seconds = double(nowNs() - start) / 1e9;
     const double serverUsed = m_server.cpuSeconds() - serverCpu;
     const int ok = finished - errors;
-    return { { u"requests"_s, total }, { u"completed"_s, finished }, { u"errors"_s, errors },
-        { u"seconds"_s, seconds }, { u"opsPerSec"_s, double(ok) / seconds },
-        { u"latency"_s, toJson(summarize(latencies)) }, { u"serverCpuSeconds"_s, serverUsed },
-        { u"serverCpuPerOpUs"_s, ok ? serverUsed / ok * 1e6 : 0.0 }, { u"serverCpuUtilization"_s, serverUsed / seconds },
-        { u"clientCpuSeconds"_s, clientCpuSeconds() - clientCpu }, { u"firstError"_s, firstError } };
+    return { { u"requests"_s, total }, { u"completed"_s, finished }, { u"errors"_s, errors }, { u"seconds"_s, seconds },
+        { u"opsPerSec"_s, double(ok) / seconds }, { u"latency"_s, toJson(summarize(latencies)) },
+        { u"serverCpuSeconds"_s, serverUsed }, { u"serverCpuPerOpUs"_s, ok ? serverUsed / ok * 1e6 : 0.0 },
+        { u"serverCpuUtilization"_s, serverUsed / seconds }, { u"clientCpuSeconds"_s, clientCpuSeconds() - clientCpu },
+        { u"firstError"_s, firstError } };
 }
 
 // Lists one full namespace (listSize objects) repeatedly on one connection, as JSON or as kubectl's Table.
@@ -225,7 +225,7 @@ bool Workload::openWatchers(std::vector<std::unique_ptr<HttpConnection>>& watche
         auto c = std::make_unique<HttpConnection>(m_server.endpoint());
         if (!c->open(kConnectTimeoutMs))
             return false;
-        c->stream(path, sink, [](const HttpResponse&) { });
+        c->stream(path, sink, [](const HttpResponse&) {});
         watchers.push_back(std::move(c));
     }
     // The server writes the head and registers the listener in the same event-loop turn: a status means ready.
@@ -249,7 +249,8 @@ bool Workload::openWatchers(std::vector<std::unique_ptr<HttpConnection>>& watche
 // watcher reading the event.
 QJsonObject Workload::fanout()
 {
-    const HttpResponse listed = call(m_pool.front().get(), "GET", "/api/v1/namespaces/" + kFanoutNamespace + "/secrets");
+    const HttpResponse listed
+        = call(m_pool.front().get(), "GET", "/api/v1/namespaces/" + kFanoutNamespace + "/secrets");
     const QByteArray rv = QJsonDocument::fromJson(listed.body)
                               .object()
                               .value(u"metadata"_s)
@@ -257,76 +258,80 @@ QJsonObject Workload::fanout()
                               .value(u"resourceVersion"_s)
                               .toString()
                               .toLatin1();
-    const int events = m_config.fanoutEvents;
-    QList<qint64> sentAt(events, 0);
-    QList<qint64> deliveries;
-    deliveries.reserve(qsizetype(events) * m_config.watchers);
-    int unexpected = 0;
-    const auto sink = [&](const QByteArray& chunk, qint64 at) {
+    FanoutState state;
+    state.events = m_config.fanoutEvents;
+    state.sentAt.fill(0, state.events);
+    state.deliveries.reserve(qsizetype(state.events) * m_config.watchers);
+    const auto sink = [&state](const QByteArray& chunk, qint64 at) {
         for (const auto& line : chunk.split('\n')) {
             if (line.isEmpty())
                 continue;
             const int i = fanoutIndex(line);
-            if (i >= 0 && i < events && sentAt[i] > 0 && line.startsWith("{\"object\""))
-                deliveries.append(at - sentAt[i]);
+            if (i >= 0 && i < state.events && state.sentAt[i] > 0 && line.startsWith("{\"object\""))
+                state.deliveries.append(at - state.sentAt[i]);
             else
-                ++unexpected;
+                ++state.unexpected;
         }
     };
     std::vector<std::unique_ptr<HttpConnection>> watchers;
-    const QByteArray path = "/api/v1/secrets?watch=true&resourceVersion=" + rv + "&timeoutSeconds="
-        + QByteArray::number(events / qMax(1, m_config.fanoutRate) + 120);
+    const QByteArray path = "/api/v1/secrets?watch=true&resourceVersion=" + rv
+        + "&timeoutSeconds=" + QByteArray::number(state.events / qMax(1, m_config.fanoutRate) + 120);
     if (rv.isEmpty() || !openWatchers(watchers, path, sink))
         return { { u"error"_s, u"cannot open %1 watch streams"_s.arg(m_config.watchers) } };
+    const double serverCpu = m_server.cpuSeconds();
+    writeAtRate(state);
+    const double serverUsed = m_server.cpuSeconds() - serverCpu;
+    const qsizetype expected = qsizetype(state.events) * m_config.watchers;
+    return { { u"watchers"_s, m_config.watchers }, { u"events"_s, state.sent },
+        { u"ratePerSec"_s, m_config.fanoutRate }, { u"deliveries"_s, double(state.deliveries.size()) },
+        { u"missing"_s, double(expected - state.deliveries.size()) }, { u"unexpectedLines"_s, state.unexpected },
+        { u"skippedTicks"_s, state.skipped }, { u"writeErrors"_s, state.writeErrors },
+        { u"latency"_s, toJson(summarize(state.deliveries)) },
+        { u"writeLatency"_s, toJson(summarize(state.writeLatencies)) },
+        { u"serverCpuPerEventMs"_s, state.sent ? serverUsed / state.sent * 1e3 : 0.0 } };
+}
 
+// Creates the fan-out Secrets at the configured rate (skipping a tick while the previous create is in flight),
+// then waits until every watcher has every event or 10 s after the last write.
+void Workload::writeAtRate(FanoutState& state)
+{
     HttpConnection* writer = m_pool.front().get();
-    QList<qint64> writeLatencies;
-    int sent = 0;
-    int acked = 0;
-    int skipped = 0;
-    int writeErrors = 0;
     QEventLoop loop;
     QTimer tick;
     tick.setTimerType(Qt::PreciseTimer);
     QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
-        if (sent == events) {
+        if (state.sent == state.events) {
             tick.stop();
             return;
         }
-        if (writer->busy()) { // the previous write is still in flight: keep the rate honest, do not queue
-            ++skipped;
+        if (writer->busy()) {
+            ++state.skipped;
             return;
         }
-        const int i = sent++;
+        const int i = state.sent++;
         const QByteArray body
             = secretBody(kFanoutNamespace, "fan-" + QByteArray::number(i).rightJustified(6, '0'), 1000000 + i);
-        sentAt[i] = nowNs();
-        writer->request("POST", "/api/v1/namespaces/" + kFanoutNamespace + "/secrets", body,
-            [&, i](const HttpResponse& r) {
-                writeLatencies.append(nowNs() - sentAt[i]);
-                writeErrors += r.status == 201 ? 0 : 1;
-                ++acked;
+        state.sentAt[i] = nowNs();
+        writer->request(
+            "POST", "/api/v1/namespaces/" + kFanoutNamespace + "/secrets", body, [&state, i](const HttpResponse& r) {
+                state.writeLatencies.append(nowNs() - state.sentAt[i]);
+                state.writeErrors += r.status == 201 ? 0 : 1;
+                ++state.acked;
             });
     });
-    const double serverCpu = m_server.cpuSeconds();
-    tick.start(qMax(1, 1000 / qMax(1, m_config.fanoutRate)));
-    const qint64 deadline = nowNs() + (qint64(events) * 1000 / qMax(1, m_config.fanoutRate) + kFanoutGraceMs) * 1000000;
-    const qsizetype expected = qsizetype(events) * m_config.watchers;
+    const int rate = qMax(1, m_config.fanoutRate);
+    tick.start(qMax(1, 1000 / rate));
+    const qint64 deadline = nowNs() + (qint64(state.events) * 1000 / rate + kFanoutGraceMs) * 1000000;
+    const qsizetype expected = qsizetype(state.events) * m_config.watchers;
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if ((acked == events && deliveries.size() >= expected) || nowNs() > deadline)
+        if ((state.acked == state.events && state.deliveries.size() >= expected) || nowNs() > deadline)
             loop.quit();
     });
     poll.start(20);
     loop.exec();
-    if (writer->busy())
+    if (writer->busy()) // gave up: the callback must not outlive `state`
         writer->cancel();
-    const double serverUsed = m_server.cpuSeconds() - serverCpu;
-    return { { u"watchers"_s, m_config.watchers }, { u"events"_s, sent }, { u"ratePerSec"_s, m_config.fanoutRate },
-        { u"deliveries"_s, double(deliveries.size()) }, { u"missing"_s, double(expected - deliveries.size()) },
-        { u"unexpectedLines"_s, unexpected }, { u"skippedTicks"_s, skipped }, { u"writeErrors"_s, writeErrors },
-        { u"latency"_s, toJson(summarize(deliveries)) }, { u"writeLatency"_s, toJson(summarize(writeLatencies)) },
-        { u"serverCpuPerEventMs"_s, sent ? serverUsed / sent * 1e3 : 0.0 } };
 }
 
 bool Workload::run(QJsonObject* result, QString* error)

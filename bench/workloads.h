@@ -35,6 +35,19 @@ struct RequestSpec {
     QByteArray body;
 };
 
+/// Progress and samples of the watch fan-out phase.
+struct FanoutState {
+    int events = 0; ///< writes to time
+    int sent = 0;
+    int acked = 0;
+    int skipped = 0; ///< rate ticks skipped because the previous write was still in flight
+    int writeErrors = 0;
+    int unexpected = 0; ///< watch lines that are not one of the timed events
+    QList<qint64> sentAt; ///< per write: when its request was written (ns)
+    QList<qint64> deliveries; ///< per (event, watcher): send → read (ns)
+    QList<qint64> writeLatencies;
+};
+
 /// One full benchmark run (create, update, get, list, fan-out) against a started server.
 class Workload {
 public:
@@ -52,6 +65,7 @@ private:
     QJsonObject throughput(int expectStatus, const std::function<RequestSpec(int)>& make);
     QJsonObject listLatency(bool table);
     QJsonObject fanout();
+    void writeAtRate(FanoutState& state);
     bool openWatchers(std::vector<std::unique_ptr<HttpConnection>>& watchers, const QByteArray& path,
         const std::function<void(const QByteArray&, qint64)>& sink);
 

@@ -13,6 +13,8 @@ const char* kUsage = R"(Usage: kubelb-syncd <command> [options]
 The KubeLB SyncSecret daemon.
 
 Commands:
+  ccm         Tenant-side SyncSecret controller: propagates SyncSecrets to the management cluster.
+  manager     Management-side SyncSecret controller: turns SyncSecrets into Secrets.
   apiserver   Run an embedded Kubernetes-compatible API server (HTTPS, optional SQLite persistence).
   demo        Start three embedded clusters (contexts tenant1, tenant2, kubelb), write a kubeconfig and
               demo.json into --data-dir, and run until Ctrl-C.
@@ -47,6 +49,10 @@ int main(int argc, char** argv)
         return runApiServer(args);
     if (command == u"demo")
         return runDemo(args);
+    if (command == u"ccm")
+        return runCcm(args);
+    if (command == u"manager")
+        return runManager(args);
     err << "kubelb-syncd: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
 }

@@ -131,7 +131,8 @@ RestResponse readReply(QNetworkReply* reply)
 {
     RestResponse r;
     r.code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
+    if (reply->isOpen()) // an aborted (timed-out) reply is closed: nothing to read
+        r.body = reply->readAll();
     r.headers = reply->rawHeaderPairs();
     if (r.code == 0)
         r.networkError = reply->errorString();
@@ -188,6 +189,11 @@ int RestClient::throttle()
     return wait;
 }
 
+int RestClient::reserveMs()
+{
+    return m_limiter->reserveMs();
+}
+
 int RestClient::retryDelayMs(const QByteArray& verb, const RestResponse& response, int attempt) const
 {
     if (attempt > m_options.maxRetries)
@@ -211,11 +217,15 @@ void RestClient::observe(const QByteArray& verb, const RestResponse& response, d
         m_options.observer({ QString::fromLatin1(verb), QUrl(m_config.server).host(), response.code, seconds });
 }
 
-RestResponse RestClient::sendOnce(const RestRequest& request)
+RestResponse RestClient::sendOnce(const RestRequest& request, int timeoutMs)
 {
+    QElapsedTimer timer;
+    timer.start();
     auto prepared = prepare(request);
     if (!prepared)
         return RestResponse { 0, {}, {}, prepared.error().message() };
+    if (timeoutMs > 0)
+        prepared->setTransferTimeout(timeoutMs);
     QNetworkAccessManager* manager = threadManager();
     manager->setProxy(networkProxy(m_config));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, request.verb, request.body);
@@ -226,6 +236,7 @@ RestResponse RestClient::sendOnce(const RestRequest& request)
     }
     RestResponse r = readReply(reply);
     delete reply;
+    observe(request.verb, r, double(timer.nsecsElapsed()) / 1e9);
     return r;
 }
 
@@ -234,10 +245,7 @@ RestResponse RestClient::execute(const RestRequest& request)
     bool reauthenticated = false;
     for (int attempt = 1;; ++attempt) {
         throttle();
-        QElapsedTimer timer;
-        timer.start();
         RestResponse response = sendOnce(request);
-        observe(request.verb, response, double(timer.nsecsElapsed()) / 1e9);
         if (response.code == 401 && !reauthenticated) {
             reauthenticated = true;
             invalidateCredentials();
@@ -315,22 +323,40 @@ void RestJob::start()
     QTimer::singleShot(0, this, &RestJob::attempt);
 }
 
+// Waits for the client-side rate limiter without blocking the thread, then sends.
 void RestJob::attempt()
 {
     ++m_attempt;
+    const int wait = m_client.reserveMs();
+    if (wait > 0)
+        QTimer::singleShot(wait, this, &RestJob::send);
+    else
+        send();
+}
+
+void RestJob::send()
+{
     auto prepared = m_client.prepare(m_request);
     if (!prepared) {
         complete(RestResponse { 0, {}, {}, prepared.error().message() });
         return;
     }
-    auto* timer = new QElapsedTimer;
-    timer->start();
-    QNetworkReply* reply = threadManager()->sendCustomRequest(*prepared, m_request.verb, m_request.body);
+    QElapsedTimer timer;
+    timer.start();
+    QNetworkAccessManager* manager = threadManager();
+    manager->setProxy(networkProxy(m_client.config()));
+    QNetworkReply* reply = manager->sendCustomRequest(*prepared, m_request.verb, m_request.body);
+    reply->setParent(this); // a job deleted early aborts its request
     connect(reply, &QNetworkReply::finished, this, [this, reply, timer] {
         const RestResponse response = readReply(reply);
         reply->deleteLater();
-        m_client.observe(m_request.verb, response, double(timer->nsecsElapsed()) / 1e9);
-        delete timer;
+        m_client.observe(m_request.verb, response, double(timer.nsecsElapsed()) / 1e9);
+        if (response.code == 401 && !m_reauthenticated) {
+            m_reauthenticated = true;
+            m_client.invalidateCredentials();
+            QTimer::singleShot(0, this, &RestJob::send);
+            return;
+        }
         const int delay = m_client.retryDelayMs(m_request.verb, response, m_attempt);
         if (delay < 0)
             complete(response);

@@ -97,6 +97,10 @@ public:
 
     /// Sends a request synchronously, retrying as configured.
     RestResponse execute(const RestRequest& request);
+    /// Sends one attempt synchronously: no client-side throttling, no retries, no credential refresh; a
+    /// `timeoutMs` > 0 replaces the configured transfer timeout (for callers with their own deadline, like leader
+    /// election). The observer still sees it.
+    RestResponse sendOnce(const RestRequest& request, int timeoutMs = 0);
 
     Expected<QJsonObject> get(const ResourcePath& path);
     /// Lists a collection; `labelSelector`/`fieldSelector`/`limit`/`continue` go in `query`.
@@ -116,6 +120,9 @@ public:
     void invalidateCredentials();
     /// Blocks until the client-side rate limiter admits one more request; returns the milliseconds waited.
     int throttle();
+    /// Takes one token from the client-side rate limiter without blocking; returns how many milliseconds the
+    /// caller must wait before sending (for event-loop threads, which defer instead of sleeping).
+    int reserveMs();
     /// How long to wait before attempt `attempt` (1-based) after `response`, or -1 when it must not be retried.
     int retryDelayMs(const QByteArray& verb, const RestResponse& response, int attempt) const;
     /// Reports an attempt to the observer.
@@ -123,7 +130,6 @@ public:
 
 private:
     Expected<QJsonObject> json(const RestResponse& response) const;
-    RestResponse sendOnce(const RestRequest& request);
 
     ClientConfig m_config;
     RestOptions m_options;
@@ -150,12 +156,14 @@ Q_SIGNALS:
 
 private:
     void attempt();
+    void send();
     void complete(const RestResponse& response);
 
     RestClient& m_client;
     RestRequest m_request;
     RestResponse m_response;
     int m_attempt = 0;
+    bool m_reauthenticated = false;
 };
 
 /// Reads the response of `reply` into a RestResponse (body, status, headers, network error).

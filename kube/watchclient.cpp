@@ -14,6 +14,9 @@ WatchClient::WatchClient(RestClient& client, QObject* parent)
     , m_client(client)
 {
     m_manager.setParent(this); // moves with the watch to its thread
+    m_pendingStart.setParent(this);
+    m_pendingStart.setSingleShot(true);
+    connect(&m_pendingStart, &QTimer::timeout, this, &WatchClient::open);
 }
 
 WatchClient::~WatchClient()
@@ -29,30 +32,41 @@ void WatchClient::start(
     m_streamError.reset();
     m_gone = false;
     m_lastRv = resourceVersion;
-    QUrlQuery q = query;
-    q.addQueryItem(u"watch"_s, u"true"_s);
-    q.addQueryItem(u"allowWatchBookmarks"_s, u"true"_s);
+    m_path = path.withName({});
+    m_query = query;
+    m_query.addQueryItem(u"watch"_s, u"true"_s);
+    m_query.addQueryItem(u"allowWatchBookmarks"_s, u"true"_s);
     if (!resourceVersion.isEmpty())
-        q.addQueryItem(u"resourceVersion"_s, resourceVersion);
-    q.addQueryItem(u"timeoutSeconds"_s, QString::number(timeoutSeconds));
-    m_client.throttle();
-    auto request = m_client.prepare({ "GET", path.withName({}).path(), q, {}, {}, "application/json" });
+        m_query.addQueryItem(u"resourceVersion"_s, resourceVersion);
+    m_query.addQueryItem(u"timeoutSeconds"_s, QString::number(timeoutSeconds));
+    m_pendingStart.start(m_client.reserveMs());
+}
+
+void WatchClient::open()
+{
+    auto request = m_client.prepare({ "GET", m_path.path(), m_query, {}, {}, "application/json" });
     if (!request) {
-        const ApiError error = request.error();
-        QMetaObject::invokeMethod(
-            this, [this, error] { Q_EMIT finished(error, false); }, Qt::QueuedConnection);
+        Q_EMIT finished(request.error(), false);
         return;
     }
     // A watch lives as long as the server keeps it: no transfer timeout, the server's timeoutSeconds ends it.
     request->setTransferTimeout(0);
     m_manager.setProxy(networkProxy(m_client.config()));
+    m_sentAt.start();
+    m_observed = false;
     m_reply = m_manager.get(*request);
+    // Like client-go, the request is counted (rest_client_requests_total) when the response head arrives.
+    connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
+        if (m_reply)
+            observe(m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
+    });
     connect(m_reply, &QNetworkReply::readyRead, this, &WatchClient::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &WatchClient::onFinished);
 }
 
 void WatchClient::stop()
 {
+    m_pendingStart.stop();
     if (!m_reply)
         return;
     QNetworkReply* reply = m_reply;
@@ -60,6 +74,16 @@ void WatchClient::stop()
     reply->disconnect(this);
     reply->abort();
     reply->deleteLater();
+}
+
+void WatchClient::observe(int code)
+{
+    if (m_observed || (code == 0 && m_reply))
+        return; // no status yet: wait for the head or the failure
+    m_observed = true;
+    RestResponse response;
+    response.code = code;
+    m_client.observe("GET", response, double(m_sentAt.nsecsElapsed()) / 1e9);
 }
 
 void WatchClient::onReadyRead()
@@ -115,6 +139,7 @@ void WatchClient::onFinished()
     m_reply = nullptr;
     const RestResponse response = readReply(reply);
     reply->deleteLater();
+    observe(response.code);
     if (response.code == 401)
         m_client.invalidateCredentials();
     if (m_streamError) {

@@ -2,11 +2,14 @@
 
 #include "restclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
+#include <optional>
 
 namespace kube {
 
@@ -28,9 +31,10 @@ public:
     /// timeoutSeconds are added.
     void start(const ResourcePath& path, const QString& resourceVersion, const QUrlQuery& query = {},
         int timeoutSeconds = 300);
-    /// Cancels the stream; emits nothing more.
+    /// Cancels the stream (or a start still waiting for the client's rate limiter); emits nothing more.
     void stop();
-    bool isActive() const { return m_reply != nullptr; }
+    /// Whether a stream is open or about to be opened.
+    bool isActive() const { return m_reply != nullptr || m_pendingStart.isActive(); }
     /// The resourceVersion of the last event or bookmark received.
     QString lastResourceVersion() const { return m_lastRv; }
 
@@ -42,13 +46,20 @@ Q_SIGNALS:
     void finished(const kube::ApiError& error, bool gone);
 
 private:
+    void open();
     void onReadyRead();
     void onFinished();
+    void observe(int code);
     void handleLine(const QByteArray& line);
 
     RestClient& m_client;
     QNetworkAccessManager m_manager;
+    QTimer m_pendingStart; ///< defers open() while the client's rate limiter says wait (never sleeps the thread)
+    ResourcePath m_path;
+    QUrlQuery m_query;
     QPointer<QNetworkReply> m_reply;
+    QElapsedTimer m_sentAt; ///< for the observer, which sees a watch once its response head (or failure) arrives
+    bool m_observed = false;
     QByteArray m_buffer;
     QString m_lastRv;
     std::optional<ApiError> m_streamError;

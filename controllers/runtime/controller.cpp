@@ -1,6 +1,7 @@
 #include "controller.h"
 
 #include "informer.h"
+#include "logging.h"
 #include "metrics_p.h"
 
 #include <QDeadlineTimer>
@@ -25,6 +26,7 @@ Request Request::fromKey(const QString& key)
 
 // controller-runtime's standard controller metrics, cached per controller.
 struct Controller::Metrics {
+    std::shared_ptr<prometheus::Registry> registry; // keeps the families below alive
     prometheus::Counter* success = nullptr;
     prometheus::Counter* error = nullptr;
     prometheus::Counter* requeue = nullptr;
@@ -38,6 +40,7 @@ struct Controller::Metrics {
     Metrics(MetricsRegistry& registry, const QString& controller, int concurrency)
     {
         auto prom = detail::MetricsRegistryAccess::prometheusRegistry(registry);
+        this->registry = prom;
         const std::string name = controller.toStdString();
         auto& total = prometheus::BuildCounter()
                           .Name("controller_runtime_reconcile_total")
@@ -106,7 +109,7 @@ Controller::Controller(ControllerOptions options, Reconciler& reconciler)
 
 Controller::~Controller()
 {
-    stop(0);
+    stop(-1); // every worker uses this controller, even one that outlived an earlier stop()'s deadline
 }
 
 void Controller::watch(Informer& informer, MapFunc map)
@@ -132,7 +135,7 @@ void Controller::watch(Informer& informer, MapFunc map)
 
 void Controller::start()
 {
-    if (m_running.exchange(true))
+    if (m_stopped.load() || m_running.exchange(true))
         return;
     for (int i = 0; i < m_concurrency; ++i) {
         QThread* worker = QThread::create([this] { work(); });
@@ -144,21 +147,23 @@ void Controller::start()
 
 bool Controller::stop(int deadlineMs)
 {
-    if (!m_running.exchange(false))
-        return true;
-    m_queue->shutDown();
+    m_stopped = true;
+    if (m_running.exchange(false))
+        m_queue->shutDown();
+    // Also waits for workers an earlier stop() left running.
     QDeadlineTimer deadline(deadlineMs);
-    bool finished = true;
+    QList<QThread*> busy;
     for (QThread* worker : std::as_const(m_workers)) {
-        if (worker->wait(deadline)) {
+        if (worker->wait(deadline))
             delete worker;
-        } else {
-            finished = false;
-            qCWarning(lcController).noquote() << m_name << "a reconcile did not finish before the shutdown deadline";
-        }
+        else
+            busy.append(worker);
     }
-    m_workers.clear();
-    return finished;
+    m_workers = busy;
+    if (!busy.isEmpty() && deadlineMs != 0)
+        qCWarning(lcController).noquote()
+            << m_name << busy.size() << "reconcile(s) did not finish before the shutdown deadline";
+    return busy.isEmpty();
 }
 
 void Controller::work()
@@ -167,12 +172,18 @@ void Controller::work()
         const auto next = m_queue->get();
         if (next.shutdown)
             return;
+        if (!m_running.load()) {
+            // Stopping: the queue still hands out what was waiting, but no new reconcile starts.
+            m_queue->done(next.item);
+            continue;
+        }
         if (m_metrics)
             m_metrics->activeWorkers->Increment();
         processOne(next.item);
         if (m_metrics)
             m_metrics->activeWorkers->Decrement();
         m_queue->done(next.item);
+        ++m_reconciles;
     }
 }
 
@@ -191,14 +202,15 @@ void Controller::processOne(const QString& key)
         threw = true;
         result = Result::failed(u"reconciler threw a non-standard exception"_s);
     }
-    ++m_reconciles;
     if (m_metrics) {
         m_metrics->time->Observe(double(timer.nsecsElapsed()) / 1e9);
         if (threw)
             m_metrics->panics->Increment();
     }
     if (!result.error.isEmpty()) {
-        qCWarning(lcController).noquote() << u"controller=%1 key=%2 error: %3"_s.arg(m_name, key, result.error);
+        logging::log(logging::Level::Error, u"kubelb.runtime.controller"_s, u"Reconciler error"_s,
+            { { u"controller"_s, m_name }, { u"key"_s, key }, { u"error"_s, result.error },
+                { u"terminal"_s, result.terminal ? u"true"_s : u"false"_s } });
         if (m_metrics) {
             m_metrics->errors->Increment();
             m_metrics->error->Increment();

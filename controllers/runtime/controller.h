@@ -43,12 +43,14 @@ public:
 
     /// Enqueues requests for objects of `informer` (default: the object's own key). Call before start().
     void watch(Informer& informer, MapFunc map = {});
-    /// Starts the workers.
+    /// Starts the workers. A controller runs once: start() after stop() does nothing.
     void start();
-    /// Stops taking work and waits up to `deadlineMs` for in-flight reconciles; true when all finished.
+    /// Stops taking work (queued items are dropped, in-flight reconciles finish) and waits up to `deadlineMs` for
+    /// the workers (a negative deadline waits as long as it takes); true when all finished. Workers still busy at the
+    /// deadline are waited for by a later stop() and by the destructor.
     bool stop(int deadlineMs = 30000);
     bool isRunning() const { return m_running.load(); }
-    /// Reconciles finished so far (any result).
+    /// Reconciles finished so far (any result), counted once the result has been applied to the queue.
     qint64 reconcileCount() const { return m_reconciles.load(); }
 
 private:
@@ -59,8 +61,9 @@ private:
     int m_concurrency;
     Reconciler& m_reconciler;
     std::unique_ptr<WorkQueue> m_queue;
-    QList<QThread*> m_workers;
+    QList<QThread*> m_workers; ///< owned; any still running are joined by the destructor
     std::atomic<bool> m_running { false };
+    std::atomic<bool> m_stopped { false };
     std::atomic<qint64> m_reconciles { 0 };
     struct Metrics;
     std::unique_ptr<Metrics> m_metrics;

@@ -3,12 +3,21 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
 namespace runtime {
 
 Q_LOGGING_CATEGORY(lcInformer, "kubelb.runtime.informer")
+
+namespace {
+
+// client-go's reflector treats a watch that ended within a second without any event as a failure ("very short
+// watch") and backs off; a watch that did useful work is resumed at once.
+constexpr int kShortWatchMs = 1000;
+
+} // namespace
 
 Informer::Informer(kube::RestClient& client, kube::ResourcePath collection, InformerOptions options, QObject* parent)
     : QObject(parent)
@@ -24,7 +33,10 @@ Informer::Informer(kube::RestClient& client, kube::ResourcePath collection, Info
     m_retryTimer.setParent(this);
     m_retryTimer.setSingleShot(true);
     connect(&m_watch, &kube::WatchClient::event, this, &Informer::onEvent);
-    connect(&m_watch, &kube::WatchClient::bookmark, this, [this](const QString& rv) { m_resourceVersion = rv; });
+    connect(&m_watch, &kube::WatchClient::bookmark, this, [this](const QString& rv) {
+        m_resourceVersion = rv;
+        ++m_watchEvents;
+    });
     connect(&m_watch, &kube::WatchClient::finished, this, &Informer::onWatchFinished);
     connect(&m_resyncTimer, &QTimer::timeout, this, &Informer::resync);
 }
@@ -36,6 +48,12 @@ Informer::~Informer()
 
 void Informer::addEventHandler(EventHandler handler)
 {
+    // m_handlers belongs to the informer's thread: dispatching and the synthetic adds below must not interleave.
+    if (QThread::currentThread() != thread() && thread() && thread()->isRunning()) {
+        QMetaObject::invokeMethod(
+            this, [this, handler] { addEventHandler(handler); }, Qt::BlockingQueuedConnection);
+        return;
+    }
     m_handlers.append(handler);
     if (!m_synced.load())
         return;
@@ -49,8 +67,9 @@ void Informer::start()
     if (m_running)
         return;
     m_running = true;
+    ++m_generation;
     m_failures = 0;
-    list({}, {});
+    list({}, {}, {});
     if (m_options.resyncPeriodMs > 0)
         m_resyncTimer.start(m_options.resyncPeriodMs);
 }
@@ -58,12 +77,15 @@ void Informer::start()
 void Informer::stop()
 {
     m_running = false;
+    ++m_generation;
     m_watch.stop();
     m_retryTimer.stop();
     m_resyncTimer.stop();
 }
 
-void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated)
+// Lists page by page. The watch starts from the first page's resourceVersion: kube-apiserver serves every page
+// from that snapshot, and a server whose later pages are fresher only makes the watch replay a few events.
+void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated, const QString& snapshotVersion)
 {
     if (!m_running)
         return;
@@ -72,24 +94,29 @@ void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated
     if (!continueToken.isEmpty())
         query.addQueryItem(u"continue"_s, continueToken);
     auto* job = new kube::RestJob(m_client, { "GET", m_collection.path(), query, {}, {}, "application/json" }, this);
-    connect(job, &kube::RestJob::finished, this, [this, accumulated](kube::RestJob* job) mutable {
-        if (!m_running)
-            return;
-        const auto result = job->result();
-        if (!result) {
-            Q_EMIT watchError(result.error());
-            retryLater(true);
-            return;
-        }
-        for (const auto& item : result->value(u"items"_s).toArray())
-            accumulated.append(item.toObject());
-        const QJsonObject meta = result->value(u"metadata"_s).toObject();
-        const QString next = meta.value(u"continue"_s).toString();
-        if (!next.isEmpty())
-            list(next, std::move(accumulated));
-        else
-            finishList(accumulated, meta.value(u"resourceVersion"_s).toString());
-    });
+    const quint64 generation = m_generation;
+    connect(job, &kube::RestJob::finished, this,
+        [this, accumulated, snapshotVersion, generation](kube::RestJob* job) mutable {
+            if (!m_running || generation != m_generation)
+                return;
+            const auto result = job->result();
+            if (!result) {
+                qCWarning(lcInformer).noquote() << m_collection.path() << "list failed:" << result.error().message();
+                Q_EMIT watchError(result.error());
+                retryLater(true);
+                return;
+            }
+            for (const auto& item : result->value(u"items"_s).toArray())
+                accumulated.append(item.toObject());
+            const QJsonObject meta = result->value(u"metadata"_s).toObject();
+            const QString version
+                = snapshotVersion.isEmpty() ? meta.value(u"resourceVersion"_s).toString() : snapshotVersion;
+            const QString next = meta.value(u"continue"_s).toString();
+            if (!next.isEmpty())
+                list(next, std::move(accumulated), version);
+            else
+                finishList(accumulated, version);
+        });
     job->start();
 }
 
@@ -97,6 +124,7 @@ void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated
 void Informer::finishList(const QList<QJsonObject>& items, const QString& resourceVersion)
 {
     ++m_lists;
+    m_failures = 0;
     QHash<QString, QJsonObject> before;
     for (const auto& o : m_cache.list())
         before.insert(keyOf(o), o);
@@ -121,7 +149,14 @@ void Informer::watch()
     if (!m_running)
         return;
     ++m_watches;
+    m_watchEvents = 0;
+    m_watchStarted.start();
     m_watch.start(m_collection, m_resourceVersion, m_options.selector, m_options.watchTimeoutSeconds);
+}
+
+bool Informer::watchWasProductive() const
+{
+    return m_watchEvents > 0 || (m_watchStarted.isValid() && m_watchStarted.elapsed() >= kShortWatchMs);
 }
 
 void Informer::retryLater(bool relist)
@@ -131,17 +166,18 @@ void Informer::retryLater(bool relist)
     ++m_failures;
     const int delay = base / 2 + int(QRandomGenerator::global()->bounded(base / 2 + 1));
     m_retryTimer.disconnect(this);
-    connect(&m_retryTimer, &QTimer::timeout, this, [this, relist] { relist ? list({}, {}) : watch(); });
+    connect(&m_retryTimer, &QTimer::timeout, this, [this, relist] { relist ? list({}, {}, {}) : watch(); });
     m_retryTimer.start(delay);
 }
 
 void Informer::onEvent(kube::WatchEventType type, const QJsonObject& object)
 {
-    m_failures = 0;
+    ++m_watchEvents;
     m_resourceVersion = object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
     if (type == kube::WatchEventType::Deleted) {
-        const auto old = m_cache.remove(keyOf(object));
-        dispatchDelete(old.value_or(object));
+        // Like client-go's DeltaFIFO, a deletion of an object the cache never held is no news to handlers.
+        if (const auto old = m_cache.remove(keyOf(object)))
+            dispatchDelete(object);
         return;
     }
     const auto old = m_cache.upsert(object);
@@ -157,16 +193,23 @@ void Informer::onWatchFinished(const kube::ApiError& error, bool gone)
         return;
     if (gone) {
         qCInfo(lcInformer).noquote() << m_collection.path() << "watch expired; relisting";
-        list({}, {});
+        list({}, {}, {});
         return;
     }
-    if (error.code() == 0) {
-        watch(); // the server's timeout: resume at once from the last resourceVersion
-        return;
+    const bool productive = watchWasProductive();
+    if (productive)
+        m_failures = 0;
+    if (error.code() != 0) {
+        if (productive)
+            qCInfo(lcInformer).noquote() << m_collection.path() << "watch ended:" << error.message() << "; resuming";
+        else
+            qCWarning(lcInformer).noquote() << m_collection.path() << "watch failed:" << error.message();
+        Q_EMIT watchError(error);
     }
-    qCWarning(lcInformer).noquote() << m_collection.path() << "watch failed:" << error.message();
-    Q_EMIT watchError(error);
-    retryLater(false);
+    if (productive)
+        watch(); // resume at once from the last resourceVersion
+    else
+        retryLater(false);
 }
 
 void Informer::resync()
@@ -177,21 +220,24 @@ void Informer::resync()
 
 void Informer::dispatchAdd(const QJsonObject& o)
 {
-    for (const auto& h : std::as_const(m_handlers))
+    const QList<EventHandler> handlers = m_handlers; // a handler may add handlers
+    for (const auto& h : handlers)
         if (h.onAdd && (!h.predicate || h.predicate(o)))
             h.onAdd(o);
 }
 
 void Informer::dispatchUpdate(const QJsonObject& oldObject, const QJsonObject& newObject)
 {
-    for (const auto& h : std::as_const(m_handlers))
+    const QList<EventHandler> handlers = m_handlers;
+    for (const auto& h : handlers)
         if (h.onUpdate && (!h.predicate || h.predicate(oldObject) || h.predicate(newObject)))
             h.onUpdate(oldObject, newObject);
 }
 
 void Informer::dispatchDelete(const QJsonObject& o)
 {
-    for (const auto& h : std::as_const(m_handlers))
+    const QList<EventHandler> handlers = m_handlers;
+    for (const auto& h : handlers)
         if (h.onDelete && (!h.predicate || h.predicate(o)))
             h.onDelete(o);
 }

@@ -4,6 +4,7 @@
 #include "kube/restclient.h"
 #include "kube/watchclient.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <atomic>
@@ -43,7 +44,8 @@ public:
     Cache& cache() { return m_cache; }
     const Cache& cache() const { return m_cache; }
     const kube::ResourcePath& collection() const { return m_collection; }
-    /// Adds handlers; those added after sync get synthetic adds for the current cache contents.
+    /// Adds handlers; those added after sync get synthetic adds for the current cache contents. Safe from any
+    /// thread: once the informer's thread runs, the call is carried out there (blocking until done).
     void addEventHandler(EventHandler handler);
     /// True once the first list has been stored (thread-safe).
     bool hasSynced() const { return m_synced.load(); }
@@ -62,9 +64,10 @@ Q_SIGNALS:
     void watchError(const kube::ApiError& error);
 
 private:
-    void list(const QString& continueToken, QList<QJsonObject> accumulated);
+    void list(const QString& continueToken, QList<QJsonObject> accumulated, const QString& snapshotVersion);
     void finishList(const QList<QJsonObject>& items, const QString& resourceVersion);
     void watch();
+    bool watchWasProductive() const;
     void retryLater(bool relist);
     void onEvent(kube::WatchEventType type, const QJsonObject& object);
     void onWatchFinished(const kube::ApiError& error, bool gone);
@@ -82,7 +85,10 @@ private:
     QString m_resourceVersion;
     QTimer m_resyncTimer;
     QTimer m_retryTimer;
+    QElapsedTimer m_watchStarted;
+    int m_watchEvents = 0; ///< events received by the current watch
     int m_failures = 0;
+    quint64 m_generation = 0; ///< bumped by start()/stop(): answers to older list requests are ignored
     bool m_running = false;
     std::atomic<bool> m_synced { false };
     std::atomic<int> m_lists { 0 };

@@ -5,9 +5,11 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QThread>
+#include <algorithm>
 #include <prometheus/gauge.h>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +25,11 @@ QString microNow()
     return QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss.zzz'000Z'"_s);
 }
 
+kube::ResourcePath leasePath(const LeaderElectionConfig& config)
+{
+    return { u"coordination.k8s.io"_s, u"v1"_s, u"leases"_s, config.leaseNamespace, config.leaseName, {} };
+}
+
 qint64 monotonicMs()
 {
     static QElapsedTimer clock = [] {
@@ -36,6 +43,7 @@ qint64 monotonicMs()
 } // namespace
 
 struct LeaderElector::Metrics {
+    std::shared_ptr<prometheus::Registry> registry; // keeps the gauge alive
     prometheus::Gauge* status = nullptr;
 };
 
@@ -50,6 +58,7 @@ LeaderElector::LeaderElector(
     try {
         auto prom = detail::MetricsRegistryAccess::prometheusRegistry(*metrics);
         m_metrics = std::make_unique<Metrics>();
+        m_metrics->registry = prom;
         m_metrics->status = &prometheus::BuildGauge()
                                  .Name("leader_election_master_status")
                                  .Help("Gauge of if the reporting system is master of the relevant lease, 0 "
@@ -115,10 +124,13 @@ void LeaderElector::setLeading(bool leading)
 
 void LeaderElector::run()
 {
+    if (m_config.renewDeadlineMs >= m_config.leaseDurationMs)
+        qCWarning(lcLeader) << "renew deadline" << m_config.renewDeadlineMs << "ms is not below the lease duration"
+                            << m_config.leaseDurationMs << "ms: two leaders may overlap";
     qint64 lastRenewMs = 0;
     while (!m_stopping.load()) {
         if (!m_leading.load()) {
-            if (tryAcquireOrRenew()) {
+            if (tryAcquireOrRenew(QDeadlineTimer(m_config.renewDeadlineMs)) == Attempt::Held) {
                 lastRenewMs = monotonicMs();
                 setLeading(true);
                 continue;
@@ -126,28 +138,58 @@ void LeaderElector::run()
             sleepFor(m_config.retryPeriodMs);
             continue;
         }
-        if (!sleepFor(m_config.retryPeriodMs))
+        // client-go's renew loop: try every retry period until the renew deadline, each try bounded by it.
+        const qint64 renewBy = lastRenewMs + m_config.renewDeadlineMs;
+        if (!sleepFor(int(std::clamp<qint64>(renewBy - monotonicMs(), 0, m_config.retryPeriodMs))))
             break;
-        if (tryAcquireOrRenew())
+        const qint64 remaining = renewBy - monotonicMs();
+        const Attempt attempt = remaining > 0 ? tryAcquireOrRenew(QDeadlineTimer(remaining)) : Attempt::Failed;
+        if (attempt == Attempt::Held) {
             lastRenewMs = monotonicMs();
-        else if (monotonicMs() - lastRenewMs > m_config.renewDeadlineMs)
+        } else if (attempt == Attempt::HeldByOther || monotonicMs() >= renewBy) {
+            qCWarning(lcLeader).noquote()
+                << "failed to renew lease" << m_config.leaseNamespace + u'/' + m_config.leaseName
+                << (attempt == Attempt::HeldByOther ? "(another replica holds it)" : "before the renew deadline");
             setLeading(false);
+        }
     }
     if (m_leading.load() && m_config.releaseOnCancel)
         release();
     setLeading(false);
 }
 
-bool LeaderElector::tryAcquireOrRenew()
+// One request, never retried by the client and bounded by `deadline`.
+kube::Expected<QJsonObject> LeaderElector::call(
+    const QByteArray& verb, const QJsonObject& body, const QDeadlineTimer& deadline)
 {
-    const kube::ResourcePath path { u"coordination.k8s.io"_s, u"v1"_s, u"leases"_s, m_config.leaseNamespace,
-        m_config.leaseName, {} };
+    const qint64 remaining = deadline.remainingTime();
+    if (remaining == 0)
+        return kube::ApiError(504, u"Timeout"_s, u"the renew deadline passed"_s);
+    kube::RestRequest request;
+    request.verb = verb;
+    request.path = leasePath(m_config).path();
+    if (verb == "POST")
+        request.path = leasePath(m_config).withName({}).path();
+    if (!body.isEmpty())
+        request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    const kube::RestResponse response
+        = m_client.sendOnce(request, remaining < 0 ? 0 : int(std::max<qint64>(1, remaining)));
+    if (!response.ok())
+        return response.error();
+    const QJsonDocument doc = QJsonDocument::fromJson(response.body);
+    if (!doc.isObject())
+        return kube::ApiError::internal(u"the server answered with invalid JSON"_s);
+    return doc.object();
+}
+
+LeaderElector::Attempt LeaderElector::tryAcquireOrRenew(const QDeadlineTimer& deadline)
+{
     const QString now = microNow();
-    const int durationSeconds = std::max(1, m_config.leaseDurationMs / 1000);
-    auto current = m_client.get(path);
+    const int durationSeconds = std::max(1, (m_config.leaseDurationMs + 999) / 1000);
+    auto current = call("GET", {}, deadline);
     if (!current) {
         if (!current.error().isNotFound())
-            return false;
+            return Attempt::Failed;
         QJsonObject lease { { u"apiVersion"_s, u"coordination.k8s.io/v1"_s }, { u"kind"_s, u"Lease"_s },
             { u"metadata"_s,
                 QJsonObject { { u"name"_s, m_config.leaseName }, { u"namespace"_s, m_config.leaseNamespace } } },
@@ -155,10 +197,13 @@ bool LeaderElector::tryAcquireOrRenew()
                 QJsonObject { { u"holderIdentity"_s, m_config.identity },
                     { u"leaseDurationSeconds"_s, durationSeconds }, { u"acquireTime"_s, now }, { u"renewTime"_s, now },
                     { u"leaseTransitions"_s, 0 } } } };
-        const bool created = m_client.create(path, lease).ok();
-        if (created)
-            Q_EMIT newLeader(m_config.identity);
-        return created;
+        if (!call("POST", lease, deadline))
+            return Attempt::Failed;
+        m_observedHolder = m_config.identity;
+        m_observedRenewTime = now;
+        m_observedAtMs = monotonicMs();
+        Q_EMIT newLeader(m_config.identity);
+        return Attempt::Held;
     }
     QJsonObject spec = current->value(u"spec"_s).toObject();
     const QString holder = spec.value(u"holderIdentity"_s).toString();
@@ -170,9 +215,9 @@ bool LeaderElector::tryAcquireOrRenew()
         m_observedRenewTime = renewTime;
         m_observedAtMs = monotonicMs();
     }
-    const int heldFor = spec.value(u"leaseDurationSeconds"_s).toInt(durationSeconds) * 1000;
-    if (!holder.isEmpty() && holder != m_config.identity && m_observedAtMs + heldFor > monotonicMs())
-        return false;
+    const qint64 heldForMs = qint64(spec.value(u"leaseDurationSeconds"_s).toInt(durationSeconds)) * 1000;
+    if (!holder.isEmpty() && holder != m_config.identity && m_observedAtMs + heldForMs > monotonicMs())
+        return Attempt::HeldByOther;
     if (holder != m_config.identity) {
         spec[u"acquireTime"_s] = now;
         spec[u"leaseTransitions"_s] = spec.value(u"leaseTransitions"_s).toInt() + 1;
@@ -182,22 +227,23 @@ bool LeaderElector::tryAcquireOrRenew()
     spec[u"renewTime"_s] = now;
     QJsonObject updated = *current;
     updated[u"spec"_s] = spec;
-    const auto result = m_client.update(path, updated);
-    if (!result)
-        return false;
+    // The update carries the resourceVersion just read: of two replicas racing for an expired lease, one gets 409.
+    if (!call("PUT", updated, deadline))
+        return Attempt::Failed;
+    if (holder != m_config.identity)
+        Q_EMIT newLeader(m_config.identity);
     m_observedHolder = m_config.identity;
     m_observedRenewTime = now;
     m_observedAtMs = monotonicMs();
-    return true;
+    return Attempt::Held;
 }
 
 // Hands the lease back with a one-second duration so a standby takes over on its next try (client-go's
-// ReleaseOnCancel).
+// ReleaseOnCancel). Bounded by the renew deadline, so stop() never hangs on an unreachable server.
 void LeaderElector::release()
 {
-    const kube::ResourcePath path { u"coordination.k8s.io"_s, u"v1"_s, u"leases"_s, m_config.leaseNamespace,
-        m_config.leaseName, {} };
-    auto current = m_client.get(path);
+    const QDeadlineTimer deadline(m_config.renewDeadlineMs);
+    auto current = call("GET", {}, deadline);
     if (!current)
         return;
     QJsonObject spec = current->value(u"spec"_s).toObject();
@@ -208,7 +254,7 @@ void LeaderElector::release()
     spec[u"renewTime"_s] = microNow();
     QJsonObject updated = *current;
     updated[u"spec"_s] = spec;
-    if (m_client.update(path, updated))
+    if (call("PUT", updated, deadline))
         qCInfo(lcLeader).noquote() << "released lease" << m_config.leaseNamespace + u'/' + m_config.leaseName;
 }
 

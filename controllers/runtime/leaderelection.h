@@ -1,5 +1,9 @@
 #pragma once
 
+#include "kube/expected.h"
+
+#include <QDeadlineTimer>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <atomic>
@@ -16,7 +20,7 @@ namespace runtime {
 
 class MetricsRegistry;
 
-/// Leader election settings, client-go's defaults.
+/// Leader election settings, client-go's defaults (leaseDuration > renewDeadline > retryPeriod).
 struct LeaderElectionConfig {
     QString leaseNamespace;
     QString leaseName;
@@ -29,7 +33,8 @@ struct LeaderElectionConfig {
 
 /// client-go's LeaderElector on a coordination.k8s.io/v1 Lease: acquire when the lease is free or expired (judged
 /// by the local time the holder's record was last seen to change, so clock skew does not matter), renew every
-/// retry period, give up after the renew deadline, release on stop so a standby takes over at once. Runs its
+/// retry period, give up once the renew deadline passes without a successful renewal (every request is bounded
+/// by that deadline and never retried by the client), release on stop so a standby takes over at once. Runs its
 /// loop on its own thread; signals are emitted from that thread.
 class LeaderElector : public QObject {
     Q_OBJECT
@@ -51,8 +56,11 @@ Q_SIGNALS:
     void newLeader(const QString& identity);
 
 private:
+    enum class Attempt { Held, Failed, HeldByOther };
+
     void run();
-    bool tryAcquireOrRenew();
+    Attempt tryAcquireOrRenew(const QDeadlineTimer& deadline);
+    kube::Expected<QJsonObject> call(const QByteArray& verb, const QJsonObject& body, const QDeadlineTimer& deadline);
     void release();
     bool sleepFor(int ms); ///< false when stopping
     void setLeading(bool leading);

@@ -2,9 +2,11 @@
 
 #include "controller.h"
 
+#include <QDeadlineTimer>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QLoggingCategory>
+#include <QTcpServer>
 #include <QThread>
 #include <QTimer>
 
@@ -55,12 +57,16 @@ Informer* Manager::addInformer(kube::RestClient& client, const kube::ResourcePat
     informer->moveToThread(m_io);
     connect(informer, &Informer::synced, this, &Manager::maybeStartControllers, Qt::QueuedConnection);
     m_informers.append(informer);
+    if (m_started && !m_shutdown)
+        QMetaObject::invokeMethod(informer, &Informer::start, Qt::QueuedConnection);
     return informer;
 }
 
 void Manager::addController(Controller* controller)
 {
     m_controllers.append(controller);
+    if (m_controllersStarted && !m_shutdown)
+        controller->start();
 }
 
 bool Manager::listen(const QString& address, QHttpServer* server, quint16* port, QString* error)
@@ -81,6 +87,14 @@ bool Manager::listen(const QString& address, QHttpServer* server, quint16* port,
 
 bool Manager::start(QString* error)
 {
+    if (m_started || m_shutdown) {
+        *error = u"the manager was already started"_s;
+        return false;
+    }
+    if (m_options.leaderElection && !m_leaderClient) {
+        *error = u"leader election needs a client for the Lease"_s;
+        return false;
+    }
     if (m_options.metricsBindAddress != u"0") {
         m_metricsServer = new QHttpServer(this);
         m_metricsServer->route(u"/metrics"_s,
@@ -99,26 +113,20 @@ bool Manager::start(QString* error)
         if (!listen(m_options.healthProbeBindAddress, m_healthServer, &m_healthPort, error))
             return false;
     }
+    m_started = true;
     m_io->start();
     for (Informer* informer : std::as_const(m_informers))
         QMetaObject::invokeMethod(informer, &Informer::start, Qt::QueuedConnection);
     if (m_options.leaderElection) {
-        if (!m_leaderClient) {
-            *error = u"leader election needs a client for the Lease"_s;
-            return false;
-        }
         m_elector = std::make_unique<LeaderElector>(*m_leaderClient, *m_options.leaderElection, &m_metrics);
         connect(m_elector.get(), &LeaderElector::startedLeading, this, &Manager::maybeStartControllers,
             Qt::QueuedConnection);
         connect(
-            m_elector.get(), &LeaderElector::stoppedLeading, this,
-            [this] {
-                if (!m_shutdown && m_controllersStarted)
-                    Q_EMIT leadershipLost();
-            },
-            Qt::QueuedConnection);
+            m_elector.get(), &LeaderElector::stoppedLeading, this, &Manager::onStoppedLeading, Qt::QueuedConnection);
         m_elector->start();
     }
+    // Without informers nothing else would say that the (empty) set of caches is synced.
+    QMetaObject::invokeMethod(this, &Manager::maybeStartControllers, Qt::QueuedConnection);
     return true;
 }
 
@@ -137,7 +145,7 @@ bool Manager::isLeader() const
 
 void Manager::maybeStartControllers()
 {
-    if (m_shutdown || m_controllersStarted || !cachesSynced() || !isLeader())
+    if (!m_started || m_shutdown || m_controllersStarted || !cachesSynced() || !isLeader())
         return;
     m_controllersStarted = true;
     qCInfo(lcManager) << "caches synced; starting" << m_controllers.size() << "controller(s)";
@@ -145,23 +153,46 @@ void Manager::maybeStartControllers()
         c->start();
 }
 
+void Manager::onStoppedLeading()
+{
+    if (m_shutdown || !m_controllersStarted)
+        return; // lost before any controller ran: keep campaigning
+    qCWarning(lcManager) << "leader election lost; stopping controllers";
+    for (Controller* c : std::as_const(m_controllers))
+        c->stop(0);
+    m_elector->stop(); // a lease re-acquired now would be held with no controller running
+    Q_EMIT leadershipLost();
+}
+
 void Manager::shutdown()
 {
     if (m_shutdown)
         return;
     m_shutdown = true;
+    const QDeadlineTimer deadline(m_options.gracefulShutdownMs);
+    bool reconcilesFinished = true;
     for (Controller* c : std::as_const(m_controllers))
-        c->stop(m_options.gracefulShutdownMs);
-    const bool ioRunning = m_io->isRunning();
-    for (Informer* informer : std::as_const(m_informers))
-        QMetaObject::invokeMethod(
-            informer, &Informer::stop, ioRunning ? Qt::BlockingQueuedConnection : Qt::DirectConnection);
-    if (ioRunning) {
+        reconcilesFinished = c->stop(int(std::max<qint64>(0, deadline.remainingTime()))) && reconcilesFinished;
+    // A reconcile still running reads the informers' caches: then they are stopped but left alive.
+    if (!reconcilesFinished)
+        qCWarning(lcManager) << "reconciles outlived the graceful shutdown deadline; informer caches stay allocated";
+    if (m_io->isRunning()) {
+        // Informers and their network objects belong to the I/O thread: stop them there, delete them as it ends.
+        for (Informer* informer : std::as_const(m_informers)) {
+            QMetaObject::invokeMethod(informer, &Informer::stop, Qt::BlockingQueuedConnection);
+            if (reconcilesFinished)
+                informer->deleteLater();
+        }
         m_io->quit();
         m_io->wait();
+    } else if (reconcilesFinished) {
+        qDeleteAll(m_informers);
     }
-    qDeleteAll(m_informers);
     m_informers.clear();
+    for (QHttpServer* server : { m_metricsServer, m_healthServer })
+        if (server)
+            for (QTcpServer* listener : server->servers())
+                listener->close();
     if (m_elector)
         m_elector->stop(); // releases the Lease so a standby takes over at once
     Q_EMIT stopped();

@@ -35,16 +35,19 @@ public:
     ~Manager() override;
 
     MetricsRegistry& metrics() { return m_metrics; }
-    /// Creates an informer living on the manager's I/O thread; owned by the manager.
+    /// Creates an informer living on the manager's I/O thread; owned by the manager (deleted at shutdown, unless a
+    /// reconcile outlived the graceful deadline and may still read its cache). One added after start() starts at once.
     Informer* addInformer(kube::RestClient& client, const kube::ResourcePath& collection, InformerOptions options = {});
-    /// Registers a controller (not owned); it starts when the manager is ready and leading.
+    /// Registers a controller (not owned, must outlive the manager's shutdown); it starts when the caches synced and,
+    /// with leader election, the lease is held.
     void addController(Controller* controller);
     /// The client leader election uses (required when options.leaderElection is set).
     void setLeaderElectionClient(kube::RestClient* client) { m_leaderClient = client; }
 
     /// Starts endpoints, informers and leader election; false with *error when an endpoint cannot bind.
     bool start(QString* error);
-    /// Graceful shutdown; emits stopped() when done. Safe to call twice.
+    /// Graceful shutdown: stops the controllers (one gracefulShutdownMs deadline for all in-flight reconciles),
+    /// the informers and the endpoints, then releases the Lease; emits stopped() when done. Safe to call twice.
     void shutdown();
 
     bool cachesSynced() const;
@@ -54,11 +57,13 @@ public:
 
 Q_SIGNALS:
     void stopped();
-    /// Leadership was lost while running; the daemon should exit so another replica takes over cleanly.
+    /// Leadership was lost while controllers ran: they have been stopped (without waiting, as controller-runtime
+    /// skips the graceful period) and the manager no longer campaigns; the daemon should shut down and exit.
     void leadershipLost();
 
 private:
     void maybeStartControllers();
+    void onStoppedLeading();
     bool listen(const QString& address, QHttpServer* server, quint16* port, QString* error);
 
     ManagerOptions m_options;
@@ -72,6 +77,7 @@ private:
     QHttpServer* m_healthServer = nullptr;
     quint16 m_metricsPort = 0;
     quint16 m_healthPort = 0;
+    bool m_started = false;
     bool m_controllersStarted = false;
     bool m_shutdown = false;
 };

@@ -196,6 +196,55 @@ void TestProtobuf::testDecodesEachKind_data()
         R"({"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview",
         "spec":{"nonResourceAttributes":{"path":"/healthz","verb":"get"}}})");
 
+    const QByteArray boundRef = bytes(1, "Pod") + bytes(2, "v1") + bytes(3, "web") + bytes(4, "u1");
+    row("tokenrequest",
+        envelope("authentication.k8s.io/v1", "TokenRequest",
+            bytes(1, bytes(1, "sa") + bytes(3, "team-a"))
+                + bytes(2, bytes(1, "a1") + bytes(1, "a2") + bytes(3, boundRef) + number(4, 900))
+                + bytes(3, bytes(1, "t") + time(2, 1700000000))),
+        R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","metadata":{"name":"sa",
+        "namespace":"team-a"},"spec":{"audiences":["a1","a2"],"boundObjectRef":{"kind":"Pod","apiVersion":"v1",
+        "name":"web","uid":"u1"},"expirationSeconds":900},"status":{"token":"t",
+        "expirationTimestamp":"2023-11-14T22:13:20Z"}})");
+    // expirationSeconds is a pointer: a zero on the wire is kept (validation, not decoding, refuses it).
+    row("tokenrequest zero expiration is kept",
+        envelope("authentication.k8s.io/v1", "TokenRequest", bytes(2, number(4, 0))),
+        R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"expirationSeconds":0}})");
+
+    // The core group is the empty string, which a repeated field keeps.
+    const QByteArray rule = bytes(1, "get") + bytes(1, "list") + bytes(2, {}) + bytes(2, "apps") + bytes(3, "secrets")
+        + bytes(3, "deployments/scale") + bytes(4, "s1");
+    row("role",
+        envelope("rbac.authorization.k8s.io/v1", "Role",
+            bytes(1, bytes(1, "r") + bytes(3, "team-a")) + bytes(2, rule) + bytes(2, bytes(1, "*"))),
+        R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"r","namespace":"team-a"},
+        "rules":[{"verbs":["get","list"],"apiGroups":["","apps"],"resources":["secrets","deployments/scale"],
+        "resourceNames":["s1"]},{"verbs":["*"]}]})");
+    const QByteArray selector = entry(1, "tier", "fe") + bytes(2, bytes(1, "app") + bytes(2, "Exists"));
+    row("clusterrole",
+        envelope("rbac.authorization.k8s.io/v1", "ClusterRole",
+            meta("cr") + bytes(2, bytes(1, "get") + bytes(5, "/healthz") + bytes(5, "/logs/*"))
+                + bytes(3, bytes(1, selector) + bytes(1, {}))),
+        R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"cr"},
+        "rules":[{"verbs":["get"],"nonResourceURLs":["/healthz","/logs/*"]}],"aggregationRule":{
+        "clusterRoleSelectors":[{"matchLabels":{"tier":"fe"},"matchExpressions":[{"key":"app",
+        "operator":"Exists"}]},{}]}})");
+    const QByteArray subjects = bytes(2, bytes(1, "User") + bytes(2, "rbac.authorization.k8s.io") + bytes(3, "alice"))
+        + bytes(2, bytes(1, "ServiceAccount") + bytes(2, {}) + bytes(3, "reader") + bytes(4, "team-a"));
+    const QByteArray roleRef
+        = bytes(3, bytes(1, "rbac.authorization.k8s.io") + bytes(2, "ClusterRole") + bytes(3, "cr"));
+    row("rolebinding", envelope("rbac.authorization.k8s.io/v1", "RoleBinding", meta("rb") + subjects + roleRef),
+        R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"rb"},
+        "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"alice"},{"kind":"ServiceAccount",
+        "name":"reader","namespace":"team-a"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io",
+        "kind":"ClusterRole","name":"cr"}})");
+    row("clusterrolebinding",
+        envelope("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", meta("crb") + subjects + roleRef),
+        R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"crb"},
+        "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"alice"},{"kind":"ServiceAccount",
+        "name":"reader","namespace":"team-a"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io",
+        "kind":"ClusterRole","name":"cr"}})");
+
     const QByteArray owner
         = bytes(5, "v1") + bytes(1, "ConfigMap") + bytes(3, "owner") + bytes(4, "ou") + number(6, 1) + number(7, 0);
     const QByteArray managed = bytes(1, "kubectl") + bytes(2, "Update") + bytes(3, "v1") + time(4, 1699999999)
@@ -273,6 +322,47 @@ void TestProtobuf::testDecodesCapturedKubectlBodies_data()
         << u"selfsubjectaccessreview-nonresource.bin"_s
         << QByteArray(R"({"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview",
         "spec":{"nonResourceAttributes":{"path":"/healthz","verb":"get"}}})");
+    // `kubectl create token reader -n team-a --duration=2h --audience=a1 --audience=a2`
+    QTest::newRow("tokenrequest") << u"tokenrequest.bin"_s
+                                  << QByteArray(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",
+        "spec":{"audiences":["a1","a2"],"expirationSeconds":7200}})");
+    // `kubectl create token reader -n team-a --bound-object-kind=Secret --bound-object-name=reader-token
+    //  --bound-object-uid=...` (no --duration: no expirationSeconds)
+    QTest::newRow("tokenrequest bound") << u"tokenrequest-bound.bin"_s
+                                        << QByteArray(R"({"apiVersion":"authentication.k8s.io/v1",
+        "kind":"TokenRequest","spec":{"boundObjectRef":{"kind":"Secret","apiVersion":"v1","name":"reader-token",
+        "uid":"0c9e3f4a-5b6d-4e7f-8a9b-0c1d2e3f4a5b"}}})");
+    // `kubectl create role secret-reader -n team-a --verb=get,list,watch --resource=secrets --resource-name=s1`
+    QTest::newRow("role") << u"role.bin"_s << QByteArray(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+        "kind":"Role","metadata":{"name":"secret-reader","namespace":"team-a"},"rules":[{"verbs":["get","list",
+        "watch"],"apiGroups":[""],"resources":["secrets"],"resourceNames":["s1"]}]})");
+    // `kubectl create clusterrole secret-lister --verb=get --resource=secrets,leases.coordination.k8s.io
+    //  --resource-name=s1 --non-resource-url=/healthz,/logs/*`
+    QTest::newRow("clusterrole") << u"clusterrole.bin"_s << QByteArray(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+        "kind":"ClusterRole","metadata":{"name":"secret-lister"},"rules":[{"verbs":["get"],"apiGroups":[""],
+        "resources":["secrets"],"resourceNames":["s1"]},{"verbs":["get"],"apiGroups":["coordination.k8s.io"],
+        "resources":["leases"],"resourceNames":["s1"]},{"verbs":["get"],"nonResourceURLs":["/healthz","/logs/*"]}]})");
+    // `kubectl create clusterrole monitoring --aggregation-rule=rbac.example.com/aggregate-to-monitoring=true`
+    QTest::newRow("clusterrole aggregated")
+        << u"clusterrole-aggregated.bin"_s
+        << QByteArray(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+        "metadata":{"name":"monitoring"},"aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{
+        "rbac.example.com/aggregate-to-monitoring":"true"}}]}})");
+    // `kubectl create rolebinding alice-reads -n team-a --role=secret-reader --user=alice --group=developers
+    //  --serviceaccount=team-a:reader`
+    QTest::newRow("rolebinding") << u"rolebinding.bin"_s << QByteArray(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+        "kind":"RoleBinding","metadata":{"name":"alice-reads","namespace":"team-a"},"subjects":[{"kind":"User",
+        "apiGroup":"rbac.authorization.k8s.io","name":"alice"},{"kind":"Group","apiGroup":"rbac.authorization.k8s.io",
+        "name":"developers"},{"kind":"ServiceAccount","name":"reader","namespace":"team-a"}],"roleRef":{
+        "apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"secret-reader"}})");
+    // `kubectl create clusterrolebinding reader-lists-secrets --clusterrole=secret-lister
+    //  --serviceaccount=team-a:reader`
+    QTest::newRow("clusterrolebinding")
+        << u"clusterrolebinding.bin"_s
+        << QByteArray(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
+        "metadata":{"name":"reader-lists-secrets"},"subjects":[{"kind":"ServiceAccount","name":"reader",
+        "namespace":"team-a"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",
+        "name":"secret-lister"}})");
 }
 
 void TestProtobuf::testDecodesCapturedKubectlBodies()
@@ -367,6 +457,11 @@ void TestProtobuf::testRejectsMalformedBodies_data()
     QTest::newRow("nested garbage") << envelope(
         "authorization.k8s.io/v1", "SelfSubjectAccessReview", bytes(2, bytes(1, QByteArray("\xff\xff\xff"))))
                                     << u"spec.resourceAttributes: truncated varint"_s;
+    QTest::newRow("token expiration as bytes")
+        << envelope("authentication.k8s.io/v1", "TokenRequest", bytes(2, bytes(4, "3600")))
+        << u"malformed protobuf TokenRequest: spec.expirationSeconds: wrong wire type 2 for field 4"_s;
+    QTest::newRow("role verbs as varint") << envelope("rbac.authorization.k8s.io/v1", "Role", bytes(2, number(1, 1)))
+                                          << u"malformed protobuf Role: rules.verbs: wrong wire type 0 for field 1"_s;
 }
 
 void TestProtobuf::testRejectsMalformedBodies()
@@ -423,7 +518,8 @@ void TestProtobuf::testSurvivesEveryTruncationAndByteFlip()
 {
     // Every prefix and every single-byte corruption of real bodies decodes or fails with a message; never crashes.
     const QStringList files { u"secret-generic.bin"_s, u"secret-tls.bin"_s, u"secret-docker-registry.bin"_s,
-        u"namespace.bin"_s, u"selfsubjectaccessreview-resource.bin"_s, u"configmap.bin"_s };
+        u"namespace.bin"_s, u"selfsubjectaccessreview-resource.bin"_s, u"configmap.bin"_s, u"tokenrequest-bound.bin"_s,
+        u"clusterrole.bin"_s, u"rolebinding.bin"_s };
     int rejected = 0;
     const auto check = [&rejected](const QByteArray& body) {
         QString error;

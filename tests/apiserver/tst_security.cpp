@@ -22,6 +22,7 @@ private Q_SLOTS:
     void testRoleBindingGrantsOnlyItsNamespace();
     void testSelfSubjectAccessReview();
     void testTokenRequestServiceAccountBoundByClusterRole();
+    void testTokenRequestDurationIsValidated();
     void testDeletingServiceAccountRevokesItsTokens();
     void testLegacyServiceAccountTokenSecret();
     void testClientCertificateAuthenticates();
@@ -150,6 +151,41 @@ void TestSecurity::testTokenRequestServiceAccountBoundByClusterRole()
     QByteArray tampered = token;
     tampered[tampered.size() - 2] = tampered.at(tampered.size() - 2) == 'A' ? 'B' : 'A';
     QCOMPARE(as(tampered).get(u"/api/v1/namespaces/team-a/secrets"_s).code, 401);
+}
+
+void TestSecurity::testTokenRequestDurationIsValidated()
+{
+    // `kubectl create token --duration=1s` must fail as against kube-apiserver, not get a 10-minute token.
+    apply(R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"timed","namespace":"team-a"}})");
+    const QString path = u"/api/v1/namespaces/team-a/serviceaccounts/timed/token"_s;
+    const auto request = [&](qint64 seconds) {
+        return admin().post(path,
+            QJsonObject { { u"apiVersion"_s, u"authentication.k8s.io/v1"_s }, { u"kind"_s, u"TokenRequest"_s },
+                { u"spec"_s, QJsonObject { { u"expirationSeconds"_s, seconds } } } });
+    };
+    const auto tooShort = request(599);
+    QCOMPARE(tooShort.code, 422);
+    QCOMPARE(tooShort.json.value(u"reason"_s).toString(), u"Invalid"_s);
+    QCOMPARE(tooShort.json.value(u"message"_s).toString(),
+        u"TokenRequest.authentication.k8s.io \"\" is invalid: spec.expirationSeconds: Invalid value: 599: may not "
+        "specify a duration less than 10 minutes"_s);
+    const QJsonObject details = tooShort.json.value(u"details"_s).toObject();
+    QCOMPARE(details.value(u"group"_s).toString(), u"authentication.k8s.io"_s);
+    QCOMPARE(details.value(u"kind"_s).toString(), u"TokenRequest"_s);
+    QCOMPARE(details.value(u"causes"_s).toArray().first().toObject().value(u"field"_s).toString(),
+        u"spec.expirationSeconds"_s);
+    const auto tooLong = request((qint64(1) << 32) + 1);
+    QCOMPARE(tooLong.code, 422);
+    QVERIFY2(
+        tooLong.json.value(u"message"_s).toString().endsWith(u"may not specify a duration larger than 2^32 seconds"_s),
+        qPrintable(tooLong.json.value(u"message"_s).toString()));
+    // The shortest allowed duration is granted as asked; an absent one defaults to an hour.
+    const auto shortest = request(600);
+    QCOMPARE(shortest.code, 201);
+    QCOMPARE(shortest.json.value(u"spec"_s).toObject().value(u"expirationSeconds"_s).toInteger(), 600);
+    const auto defaulted = admin().post(path, QJsonObject {});
+    QCOMPARE(defaulted.code, 201);
+    QCOMPARE(defaulted.json.value(u"spec"_s).toObject().value(u"expirationSeconds"_s).toInteger(), 3600);
 }
 
 void TestSecurity::testDeletingServiceAccountRevokesItsTokens()

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "controllers/runtime/logging.h"
+#include "controllers/runtime/reconciler.h"
+#include "kube/objects.h"
+#include "kube/restclient.h"
+
+#include <QElapsedTimer>
+#include <QString>
+#include <atomic>
+
+namespace syncsecret {
+
+class SyncMetrics;
+
+/// kubelb.k8c.io/v1alpha1 syncsecrets in `ns` (name optional).
+kube::ResourcePath syncSecretPath(const QString& ns, const QString& name = {});
+/// core/v1 secrets in `ns` (name optional).
+kube::ResourcePath secretPath(const QString& ns, const QString& name = {});
+
+/// Per-reconcile context: a reconcile ID, structured log fields, metrics on destruction.
+class ReconcileScope {
+public:
+    ReconcileScope(const QString& controller, const runtime::Request& request, SyncMetrics* metrics);
+    ~ReconcileScope();
+
+    /// Logs with controller, namespace, name and reconcileID fields (never object data).
+    void log(runtime::logging::Level level, const QString& message, runtime::logging::Fields fields = {}) const;
+    /// Marks the outcome recorded in metrics ("success" unless set).
+    runtime::Result finish(runtime::Result result);
+
+private:
+    QString m_controller;
+    runtime::Request m_request;
+    SyncMetrics* m_metrics;
+    QString m_id;
+    QString m_result = QStringLiteral("success");
+    QElapsedTimer m_timer;
+};
+
+/// The result for a failed API call: a conflict (stale cache, another writer) is requeued quietly with backoff,
+/// anything else is an error `context: reason: message`.
+runtime::Result failure(const QString& context, const kube::ApiError& error);
+
+/// A short description of an API error for status messages and logs (reason: message).
+QString describe(const kube::ApiError& error);
+
+} // namespace syncsecret

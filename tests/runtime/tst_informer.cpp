@@ -1,0 +1,467 @@
+// The informer against the embedded API server, run as the Manager runs it (on its own I/O thread): list then
+// watch, dropped watches resumed without losing events, 410 Gone relists, resync, indexes.
+#include "controllers/runtime/informer.h"
+#include "kube/restclient.h"
+#include "support/serverthread.h"
+
+#include <QJsonArray>
+#include <QMap>
+#include <QRandomGenerator>
+#include <QTest>
+#include <QThread>
+#include <mutex>
+
+using namespace Qt::StringLiterals;
+using kube::ResourcePath;
+using runtime::Informer;
+using runtime::keyOf;
+
+namespace {
+
+ResourcePath configMaps(const QString& ns)
+{
+    return { {}, u"v1"_s, u"configmaps"_s, ns, {}, {} };
+}
+
+/// A config map; `owner` (a Namespace, so that owners can span namespaces) becomes its ownerReference.
+QJsonObject configMap(const QString& name, const QJsonObject& labels = {}, const QJsonObject& owner = {})
+{
+    QJsonObject meta { { u"name"_s, name }, { u"labels"_s, labels } };
+    if (!owner.isEmpty()) {
+        const QJsonObject ownerMeta = owner.value(u"metadata"_s).toObject();
+        meta[u"ownerReferences"_s]
+            = QJsonArray { QJsonObject { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"Namespace"_s },
+                { u"name"_s, ownerMeta.value(u"name"_s) }, { u"uid"_s, ownerMeta.value(u"uid"_s) } } };
+    }
+    return { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"ConfigMap"_s }, { u"metadata"_s, meta },
+        { u"data"_s, QJsonObject { { u"generation"_s, u"0"_s } } } };
+}
+
+QString rvOf(const QJsonObject& o)
+{
+    return o.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
+}
+
+/// key → resourceVersion of a set of objects.
+QMap<QString, QString> versions(const QList<QJsonObject>& objects)
+{
+    QMap<QString, QString> out;
+    for (const auto& o : objects)
+        out.insert(keyOf(o), rvOf(o));
+    return out;
+}
+
+/// What the handlers saw; they run on the informer's thread, the test reads from its own.
+struct Recorder {
+    mutable std::mutex mutex;
+    QSet<QString> added;
+    QSet<QString> deleted;
+    QHash<QString, int> updates;
+    int resyncs = 0;
+    int spuriousDeletes = 0; ///< onDelete for a key never added
+
+    runtime::EventHandler handler()
+    {
+        runtime::EventHandler h;
+        h.onAdd = [this](const QJsonObject& o) {
+            std::lock_guard lock(mutex);
+            added.insert(keyOf(o));
+            deleted.remove(keyOf(o));
+        };
+        h.onUpdate = [this](const QJsonObject& oldObject, const QJsonObject& newObject) {
+            std::lock_guard lock(mutex);
+            if (oldObject == newObject)
+                ++resyncs;
+            else
+                ++updates[keyOf(newObject)];
+        };
+        h.onDelete = [this](const QJsonObject& o) {
+            std::lock_guard lock(mutex);
+            if (!added.contains(keyOf(o)))
+                ++spuriousDeletes;
+            deleted.insert(keyOf(o));
+        };
+        return h;
+    }
+    template <typename F> auto read(F f) const
+    {
+        std::lock_guard lock(mutex);
+        return f();
+    }
+};
+
+/// An informer living on its own thread, started, stopped and deleted there.
+class InformerThread {
+public:
+    InformerThread(kube::RestClient& client, const ResourcePath& collection, runtime::InformerOptions options = {})
+        : m_informer(new Informer(client, collection, std::move(options)))
+    {
+        m_thread.setObjectName(u"informer-test-io"_s);
+        m_informer->moveToThread(&m_thread);
+        m_thread.start();
+    }
+    ~InformerThread()
+    {
+        QMetaObject::invokeMethod(m_informer, &Informer::stop, Qt::BlockingQueuedConnection);
+        m_informer->deleteLater();
+        m_thread.quit();
+        m_thread.wait();
+    }
+    void start() { QMetaObject::invokeMethod(m_informer, &Informer::start, Qt::QueuedConnection); }
+    Informer* operator->() const { return m_informer; }
+    Informer& operator*() const { return *m_informer; }
+
+private:
+    QThread m_thread;
+    Informer* m_informer;
+};
+
+} // namespace
+
+class TestInformer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void testListThenWatchFillsCacheAndNotifies();
+    void testPagedListSyncsEverything();
+    void testWritesBetweenPagesAreNotLost();
+    void testHandlerAddedAfterSyncGetsSyntheticAdds();
+    void testDroppedWatchesLoseNoEvent();
+    void testExpiredWatchRelistsAndConverges();
+    void testResyncCallsUpdateWithTheSameObject();
+    void testIndexesFollowChanges();
+
+private:
+    QJsonObject createNamespace(const QString& name);
+    QString create(const QString& ns, const QJsonObject& object);
+    void update(const QString& ns, const QString& name, const QString& value);
+    void remove(const QString& ns, const QString& name);
+    QList<QJsonObject> serverList(const QString& ns);
+
+    std::unique_ptr<testsupport::ServerThread> m_server;
+    std::unique_ptr<kube::RestClient> m_writer;
+};
+
+void TestInformer::initTestCase()
+{
+    m_server = std::make_unique<testsupport::ServerThread>();
+    QString error;
+    QVERIFY2(m_server->start(&error), qPrintable(error));
+    kube::RestOptions options;
+    options.qps = 0; // the writer is the load generator: no client-side limit
+    m_writer = std::make_unique<kube::RestClient>(m_server->adminConfig(), options);
+}
+
+void TestInformer::cleanup()
+{
+    QVERIFY(m_server->setFaults("{}"));
+}
+
+QJsonObject TestInformer::createNamespace(const QString& name)
+{
+    const auto created = m_writer->create({ {}, u"v1"_s, u"namespaces"_s, {}, {}, {} },
+        QJsonObject { { u"metadata"_s, QJsonObject { { u"name"_s, name } } } });
+    if (!created)
+        qWarning() << "cannot create namespace" << name << created.error().message();
+    return created ? *created : QJsonObject {};
+}
+
+QString TestInformer::create(const QString& ns, const QJsonObject& object)
+{
+    const auto created = m_writer->create(configMaps(ns), object);
+    if (!created)
+        qWarning() << "create failed:" << created.error().message();
+    return created ? keyOf(*created) : QString();
+}
+
+void TestInformer::update(const QString& ns, const QString& name, const QString& value)
+{
+    const QByteArray patch = R"({"data":{"generation":")" + value.toUtf8() + R"("}})";
+    const auto patched = m_writer->patch(configMaps(ns).withName(name), kube::PatchFormat::Merge, patch);
+    QVERIFY2(patched, qPrintable(patched ? QString() : patched.error().message()));
+}
+
+void TestInformer::remove(const QString& ns, const QString& name)
+{
+    const auto removed = m_writer->remove(configMaps(ns).withName(name));
+    QVERIFY2(removed, qPrintable(removed ? QString() : removed.error().message()));
+}
+
+QList<QJsonObject> TestInformer::serverList(const QString& ns)
+{
+    QList<QJsonObject> out;
+    const auto listed = m_writer->list(configMaps(ns));
+    if (!listed)
+        return out;
+    for (const auto& item : listed->value(u"items"_s).toArray())
+        out.append(item.toObject());
+    return out;
+}
+
+void TestInformer::testListThenWatchFillsCacheAndNotifies()
+{
+    const QString ns = u"basic"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    for (const auto& name : { u"a"_s, u"b"_s, u"c"_s })
+        QVERIFY(!create(ns, configMap(name)).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler());
+    QVERIFY(!informer->hasSynced());
+    informer.start();
+
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    QCOMPARE(informer->cache().size(), 3);
+    QCOMPARE(
+        recorder.read([&] { return recorder.added; }), (QSet<QString> { ns + u"/a"_s, ns + u"/b"_s, ns + u"/c"_s }));
+    QCOMPARE(informer->listCount(), 1);
+
+    QVERIFY(!create(ns, configMap(u"d"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.read([&] { return recorder.added.contains(ns + u"/d"_s); }), 10000);
+    update(ns, u"a"_s, u"1"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.read([&] { return recorder.updates.value(ns + u"/a"_s); }), 1, 10000);
+    QCOMPARE(informer->cache().get(ns, u"a"_s)->value(u"data"_s).toObject().value(u"generation"_s).toString(), u"1"_s);
+    remove(ns, u"b"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.read([&] { return recorder.deleted.contains(ns + u"/b"_s); }), 10000);
+    QVERIFY(!informer->cache().get(ns, u"b"_s));
+    QCOMPARE(versions(informer->cache().list()), versions(serverList(ns)));
+    QCOMPARE(recorder.read([&] { return recorder.spuriousDeletes; }), 0);
+}
+
+void TestInformer::testPagedListSyncsEverything()
+{
+    const QString ns = u"paged"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    for (int i = 0; i < 23; ++i)
+        QVERIFY(!create(ns, configMap(u"cm-%1"_s.arg(i))).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    runtime::InformerOptions options;
+    options.pageSize = 5;
+    InformerThread informer(client, configMaps(ns), options);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    QCOMPARE(informer->cache().size(), 23);
+    QVERIFY(!create(ns, configMap(u"late"_s)).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(informer->cache().size(), 24, 10000);
+    QCOMPARE(versions(informer->cache().list()), versions(serverList(ns)));
+}
+
+// Changes to the part of the collection already paged through, made while later pages are still being fetched,
+// reach the cache: the watch resumes from the first page's resourceVersion (the snapshot kube-apiserver serves all
+// pages from; this server serves later pages fresh, which only makes the watch replay a few events).
+void TestInformer::testWritesBetweenPagesAreNotLost()
+{
+    const QString ns = u"paged-writes"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    for (int i = 10; i < 40; ++i)
+        QVERIFY(!create(ns, configMap(u"cm-%1"_s.arg(i))).isEmpty());
+    std::atomic<int> answers { 0 };
+    kube::RestOptions clientOptions;
+    clientOptions.observer = [&](const kube::RequestMetric&) { ++answers; };
+    kube::RestClient client(m_server->adminConfig(), clientOptions);
+    runtime::InformerOptions options;
+    options.pageSize = 5;
+    InformerThread informer(client, configMaps(ns), options);
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler());
+    QVERIFY(m_server->setFaults(R"({"latencyMs":300})")); // six pages take well over a second
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(answers.load() >= 1, 10000); // the first page arrived; the rest are on their way
+    QVERIFY(!create(ns, configMap(u"aaa-early"_s)).isEmpty()); // sorts into the first page
+    remove(ns, u"cm-10"_s); // was in the first page
+    QVERIFY(!informer->hasSynced());
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 15000);
+    QVERIFY(m_server->setFaults("{}"));
+
+    QTRY_COMPARE_WITH_TIMEOUT(versions(informer->cache().list()), versions(serverList(ns)), 10000);
+    QVERIFY(recorder.read([&] { return recorder.added.contains(ns + u"/aaa-early"_s); }));
+    QVERIFY(recorder.read([&] { return recorder.deleted.contains(ns + u"/cm-10"_s); }));
+}
+
+void TestInformer::testHandlerAddedAfterSyncGetsSyntheticAdds()
+{
+    const QString ns = u"late-handler"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    QVERIFY(!create(ns, configMap(u"x"_s)).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler()); // from the test thread: carried out on the informer's thread
+    QCOMPARE(recorder.read([&] { return recorder.added; }), QSet<QString> { ns + u"/x"_s });
+    QVERIFY(!create(ns, configMap(u"y"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.read([&] { return recorder.added.contains(ns + u"/y"_s); }), 10000);
+}
+
+// The server drops every watch each second while a writer creates, updates and deletes a few hundred objects.
+// The informer resumes each watch from its last resourceVersion: no relist is needed and no event is lost.
+void TestInformer::testDroppedWatchesLoseNoEvent()
+{
+    const QString ns = u"drops"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler());
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    QVERIFY(m_server->setFaults(R"({"dropWatchesEverySeconds":1})"));
+
+    QRandomGenerator random(42);
+    QStringList live;
+    QSet<QString> created;
+    QSet<QString> deletedKeys;
+    int next = 0;
+    for (int batch = 0; batch < 6; ++batch) {
+        const int watchesBefore = informer->watchCount();
+        for (int i = 0; i < 50; ++i) {
+            const QString name = u"obj-%1"_s.arg(next++);
+            QVERIFY(!create(ns, configMap(name)).isEmpty());
+            live.append(name);
+            created.insert(ns + u'/' + name);
+        }
+        for (int i = 0; i < 25; ++i)
+            update(ns, live.at(random.bounded(int(live.size()))), QString::number(batch * 100 + i));
+        for (int i = 0; i < 15; ++i) {
+            const QString name = live.takeAt(random.bounded(int(live.size())));
+            remove(ns, name);
+            deletedKeys.insert(ns + u'/' + name);
+        }
+        // Let at least one drop and resume happen between batches, so that drops interleave with the writes.
+        QTRY_VERIFY_WITH_TIMEOUT(informer->watchCount() > watchesBefore, 10000);
+    }
+
+    const QMap<QString, QString> expected = versions(serverList(ns));
+    QCOMPARE(expected.size(), live.size());
+    QTRY_COMPARE_WITH_TIMEOUT(versions(informer->cache().list()), expected, 20000);
+    const QSet<QString> added = recorder.read([&] { return recorder.added; });
+    for (const auto& key : std::as_const(created))
+        QVERIFY2(added.contains(key), qPrintable(key));
+    QCOMPARE(recorder.read([&] { return recorder.deleted; }), deletedKeys);
+    QCOMPARE(recorder.read([&] { return recorder.spuriousDeletes; }), 0);
+    QVERIFY2(informer->watchCount() > 1, qPrintable(QString::number(informer->watchCount())));
+    QCOMPARE(informer->listCount(), 1); // every drop was resumed from the last resourceVersion
+}
+
+// While the watch is down, more happens than the server's (shrunk) watch window holds: resuming answers 410 Gone,
+// the informer relists, and the relist diff hands the handlers what they missed, deletions included.
+void TestInformer::testExpiredWatchRelistsAndConverges()
+{
+    const QString ns = u"expired"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(!create(ns, configMap(u"cm-%1"_s.arg(i))).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler());
+    std::atomic<int> watchErrors { 0 };
+    QObject::connect(
+        &*informer, &Informer::watchError, &*informer, [&] { ++watchErrors; }, Qt::DirectConnection);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    QCOMPARE(informer->listCount(), 1);
+
+    // Drop the watch and refuse new ones until the informer has failed to resume at least once.
+    QVERIFY(m_server->setFaults(R"({"dropWatchesEverySeconds":1,"watchWindow":3,
+        "errors":[{"verb":"watch","resource":"configmaps","code":500,"rate":1}]})"));
+    QTRY_VERIFY_WITH_TIMEOUT(watchErrors.load() >= 2, 15000);
+
+    QSet<QString> deletedKeys;
+    for (int i = 0; i < 8; ++i) {
+        remove(ns, u"cm-%1"_s.arg(i));
+        deletedKeys.insert(ns + u"/cm-%1"_s.arg(i));
+    }
+    for (int i = 8; i < 12; ++i)
+        update(ns, u"cm-%1"_s.arg(i), u"changed"_s);
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(!create(ns, configMap(u"new-%1"_s.arg(i))).isEmpty());
+    // Watches are allowed again, still with a window far smaller than what was missed (and still dropped).
+    QVERIFY(m_server->setFaults(R"({"dropWatchesEverySeconds":1,"watchWindow":3})"));
+
+    QTRY_VERIFY_WITH_TIMEOUT(informer->listCount() > 1, 20000);
+    const QMap<QString, QString> expected = versions(serverList(ns));
+    QTRY_COMPARE_WITH_TIMEOUT(versions(informer->cache().list()), expected, 20000);
+    QCOMPARE(recorder.read([&] { return recorder.deleted; }), deletedKeys);
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(recorder.read([&] { return recorder.added.contains(ns + u"/new-%1"_s.arg(i)); }));
+    for (int i = 8; i < 12; ++i)
+        QVERIFY(recorder.read([&] { return recorder.updates.value(ns + u"/cm-%1"_s.arg(i)) >= 1; }));
+    QCOMPARE(recorder.read([&] { return recorder.spuriousDeletes; }), 0);
+}
+
+void TestInformer::testResyncCallsUpdateWithTheSameObject()
+{
+    const QString ns = u"resync"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    QVERIFY(!create(ns, configMap(u"one"_s)).isEmpty());
+    QVERIFY(!create(ns, configMap(u"two"_s)).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    runtime::InformerOptions options;
+    options.resyncPeriodMs = 100;
+    InformerThread informer(client, configMaps(ns), options);
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler());
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.read([&] { return recorder.resyncs; }) >= 6, 10000);
+    QCOMPARE(recorder.read([&] { return recorder.updates.size(); }), 0); // nothing really changed
+}
+
+void TestInformer::testIndexesFollowChanges()
+{
+    QVERIFY(!createNamespace(u"idx-a"_s).isEmpty());
+    QVERIFY(!createNamespace(u"idx-b"_s).isEmpty());
+    // Owners that exist (the garbage collector removes dependents of missing owners) and span both namespaces.
+    const QJsonObject owner1 = createNamespace(u"idx-owner-1"_s);
+    const QJsonObject owner2 = createNamespace(u"idx-owner-2"_s);
+    const QString uid1 = owner1.value(u"metadata"_s).toObject().value(u"uid"_s).toString();
+    const QString uid2 = owner2.value(u"metadata"_s).toObject().value(u"uid"_s).toString();
+    QVERIFY(!uid1.isEmpty() && !uid2.isEmpty());
+    const QJsonObject web { { u"suite"_s, u"idx"_s }, { u"app"_s, u"web"_s } };
+    const QJsonObject db { { u"suite"_s, u"idx"_s }, { u"app"_s, u"db"_s } };
+    QVERIFY(!create(u"idx-a"_s, configMap(u"a1"_s, web, owner1)).isEmpty());
+    QVERIFY(!create(u"idx-a"_s, configMap(u"a2"_s, db, owner2)).isEmpty());
+    QVERIFY(!create(u"idx-b"_s, configMap(u"b1"_s, web, owner1)).isEmpty());
+    QVERIFY(!create(u"idx-b"_s, configMap(u"other"_s, { { u"app"_s, u"web"_s } })).isEmpty()); // not selected
+
+    kube::RestClient client(m_server->adminConfig());
+    runtime::InformerOptions options;
+    options.selector.addQueryItem(u"labelSelector"_s, u"suite=idx"_s);
+    InformerThread informer(client, configMaps({}), options); // all namespaces
+    informer->cache().addLabelIndex(u"app"_s);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    const auto keysBy = [&](const char* index, const QString& value) {
+        QStringList keys;
+        for (const auto& o : informer->cache().byIndex(QString::fromLatin1(index), value))
+            keys.append(keyOf(o));
+        keys.sort();
+        return keys;
+    };
+    QCOMPARE(informer->cache().size(), 3);
+    QCOMPARE(keysBy(runtime::Cache::ByNamespace, u"idx-a"_s), (QStringList { u"idx-a/a1"_s, u"idx-a/a2"_s }));
+    QCOMPARE(keysBy(runtime::Cache::ByNamespace, u"idx-b"_s), (QStringList { u"idx-b/b1"_s }));
+    QCOMPARE(keysBy(runtime::Cache::ByOwnerUid, uid1), (QStringList { u"idx-a/a1"_s, u"idx-b/b1"_s }));
+    QCOMPARE(keysBy(runtime::Cache::ByOwnerUid, uid2), (QStringList { u"idx-a/a2"_s }));
+    QCOMPARE(keysBy("label:app", u"web"_s), (QStringList { u"idx-a/a1"_s, u"idx-b/b1"_s }));
+    QCOMPARE(keysBy("label:app", u"db"_s), (QStringList { u"idx-a/a2"_s }));
+    QVERIFY(keysBy("label:app", u"none"_s).isEmpty());
+
+    // A label change moves the object between index values; a deletion removes it everywhere.
+    const auto relabelled = m_writer->patch(
+        configMaps(u"idx-b"_s).withName(u"b1"_s), kube::PatchFormat::Merge, R"({"metadata":{"labels":{"app":"db"}}})");
+    QVERIFY(relabelled);
+    QTRY_COMPARE_WITH_TIMEOUT(keysBy("label:app", u"db"_s), (QStringList { u"idx-a/a2"_s, u"idx-b/b1"_s }), 10000);
+    QCOMPARE(keysBy("label:app", u"web"_s), (QStringList { u"idx-a/a1"_s }));
+    remove(u"idx-a"_s, u"a1"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(keysBy("label:app", u"web"_s).isEmpty(), 10000);
+    QCOMPARE(keysBy(runtime::Cache::ByOwnerUid, uid1), (QStringList { u"idx-b/b1"_s }));
+    QCOMPARE(keysBy(runtime::Cache::ByNamespace, u"idx-a"_s), (QStringList { u"idx-a/a2"_s }));
+}
+
+QTEST_GUILESS_MAIN(TestInformer)
+#include "tst_informer.moc"
