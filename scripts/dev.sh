@@ -39,6 +39,8 @@ install_packages() {
 
 build_project() {
     local type=${KUBELB_BUILD_TYPE:-RelWithDebInfo}
+    # Let ccache share objects between clones in different folders (CI builds a fresh clone every time).
+    export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
     if [ ! -f "$build/build.ninja" ]; then
         cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$type" ${KUBELB_CMAKE_ARGS:-}
     fi
