@@ -37,12 +37,15 @@ def machine(args):
     cache = os.path.join(args.build, "CMakeCache.txt")
     compiler = first_match(cache, r"CMAKE_CXX_COMPILER:\w+=(.*)") or "c++"
     qt_dir = first_match(cache, r"Qt6Core_DIR:\w+=(.*)")
-    qt = first_match(os.path.join(qt_dir, "Qt6CoreConfigVersion.cmake"), r'\s*set\(PACKAGE_VERSION "([^"]+)"\)')
+    qt = next(filter(None, (first_match(os.path.join(qt_dir, f), r'\s*set\(PACKAGE_VERSION "([^"]+)"\)')
+                            for f in ("Qt6CoreConfigVersionImpl.cmake", "Qt6CoreConfigVersion.cmake"))), "")
     mem_kb = first_match("/proc/meminfo", r"MemTotal:\s+(\d+) kB")
     commit = run(["git", "rev-parse", "HEAD"], cwd=args.repo)
     dirty = bool(run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=args.repo))
-    with open("/proc/loadavg", encoding="utf-8") as f:
-        load_after = " ".join(f.read().split()[:3])
+    load_after = args.load_after
+    if not load_after:
+        with open("/proc/loadavg", encoding="utf-8") as f:
+            load_after = " ".join(f.read().split()[:3])
     return {
         "cpus": os.cpu_count(),
         "cpuModel": first_match("/proc/cpuinfo", r"model name\s*:\s*(.*)") or platform.processor(),
@@ -54,7 +57,7 @@ def machine(args):
         "commit": commit,
         "uncommittedChanges": dirty,
         "started": args.started,
-        "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished": args.finished or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "loadBefore": args.load_before,
         "loadAfter": load_after,
     }
@@ -153,8 +156,8 @@ def spread(modes):
     ops = [r["create"]["opsPerSec"] for r in runs]
     cpu = [r["create"]["serverCpuPerOpUs"] for r in runs]
     return (f"Across these runs in-memory create throughput ranged {num(min(ops))}–{num(max(ops))}/s while the "
-            f"server's CPU per create ranged {num(min(cpu))}–{num(max(cpu))} µs: the CPU-per-op figures move much "
-            "less with the machine's load and are the better basis for comparing server changes.")
+            f"server's CPU per create ranged {num(min(cpu))}–{num(max(cpu))} µs: the CPU-per-op figures depend less "
+            "on the machine's load and are the better basis for comparing server changes.")
 
 
 def method(cfg, modes):
@@ -252,6 +255,8 @@ def main():
     p.add_argument("--repo", required=True)
     p.add_argument("--started", default="")
     p.add_argument("--load-before", default="")
+    p.add_argument("--finished", default="", help="when the benchmark ended (default: now)")
+    p.add_argument("--load-after", default="", help="load average when it ended (default: now)")
     args = p.parse_args()
     with open(args.results, encoding="utf-8") as f:
         doc = json.load(f)

@@ -28,6 +28,8 @@ set +e
     "$@" 2>"$work/server.log"
 status=$?
 set -e
+finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ ! -s "$results.tmp" ]; then
     echo "apiserver_bench wrote no results (exit $status); see $work/server.log" >&2
     exit 1
@@ -36,5 +38,5 @@ mv "$results.tmp" "$results"
 
 echo "==> writing $results and $root/BENCHMARKS.md"
 python3 "$root/bench/render_benchmarks.py" --results "$results" --out "$root/BENCHMARKS.md" --build "$build" \
-    --repo "$root" --started "$started" --load-before "$load_before"
+    --repo "$root" --started "$started" --load-before "$load_before" --finished "$finished" --load-after "$load_after"
 exit $status

@@ -13,14 +13,7 @@ namespace syncsecret {
 
 namespace {
 
-const QString kFinalizer = QString(kube::kubelb::CleanupFinalizer);
-
-kube::Expected<kube::SyncSecret> decode(const kube::Expected<QJsonObject>& json)
-{
-    if (!json)
-        return json.error();
-    return kube::SyncSecret::fromJson(*json);
-}
+const QString kFinalizer = cleanupFinalizer();
 
 } // namespace
 
@@ -56,7 +49,8 @@ Result CcmReconciler::reconcile(const runtime::Request& request)
         return scope.finish(deleteCopiesOf(request, {}, scope));
     auto tenant = kube::SyncSecret::fromJson(*cached);
     if (!tenant)
-        return scope.finish(Result::terminalError(u"cannot decode the tenant SyncSecret: "_s + tenant.error().message()));
+        return scope.finish(
+            Result::terminalError(u"cannot decode the tenant SyncSecret: "_s + tenant.error().message()));
     if (tenant->metadata.isBeingDeleted())
         return scope.finish(finalize(*tenant, scope));
     return scope.finish(sync(*tenant, scope));
@@ -66,7 +60,8 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
 {
     // The finalizer comes first: without it a deleted tenant object could leave its copy behind.
     if (tenant.metadata.addFinalizer(kFinalizer)) {
-        auto updated = decode(m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), tenant.toJson()));
+        auto updated = decodeAs<kube::SyncSecret>(
+            m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), tenant.toJson()));
         if (!updated)
             return failure(u"adding the finalizer"_s, updated.error());
         tenant = *updated;
@@ -107,19 +102,20 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
 {
     const auto cached = m_copies.get(m_namespace, desired.metadata.name);
     if (!cached) {
-        auto created = decode(m_management.create(syncSecretPath(m_namespace), desired.toJson()));
+        auto created = decodeAs<kube::SyncSecret>(m_management.create(syncSecretPath(m_namespace), desired.toJson()));
         if (created) {
-            scope.log(Level::Info, u"propagated SyncSecret"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
+            scope.log(
+                Level::Info, u"propagated SyncSecret"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
             return created;
         }
         if (!created.error().isAlreadyExists())
             return created.error();
         // The cache has not seen our earlier create yet: compare against the live object.
-        auto live = decode(m_management.get(syncSecretPath(m_namespace, desired.metadata.name)));
+        auto live = decodeAs<kube::SyncSecret>(m_management.get(syncSecretPath(m_namespace, desired.metadata.name)));
         if (!live)
             return live.error();
-        return copyNeedsUpdate(*live, desired) ? decode(m_management.update(syncSecretPath(m_namespace, desired.metadata.name),
-                                                     applyCopy(*live, desired).toJson()))
+        return copyNeedsUpdate(*live, desired) ? decodeAs<kube::SyncSecret>(m_management.update(
+                   syncSecretPath(m_namespace, desired.metadata.name), applyCopy(*live, desired).toJson()))
                                                : live;
     }
     auto existing = kube::SyncSecret::fromJson(*cached);
@@ -127,10 +123,11 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
         return existing.error();
     if (existing->metadata.isBeingDeleted() || !copyNeedsUpdate(*existing, desired))
         return existing;
-    auto updated = decode(m_management.update(syncSecretPath(m_namespace, desired.metadata.name),
-        applyCopy(*existing, desired).toJson()));
+    auto updated = decodeAs<kube::SyncSecret>(m_management.update(
+        syncSecretPath(m_namespace, desired.metadata.name), applyCopy(*existing, desired).toJson()));
     if (updated)
-        scope.log(Level::Info, u"updated management copy"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
+        scope.log(
+            Level::Info, u"updated management copy"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
     return updated;
 }
 
@@ -174,25 +171,28 @@ Result CcmReconciler::finalize(kube::SyncSecret tenant, ReconcileScope& scope)
     if (!copy.error().isNotFound())
         return failure(u"checking the management copy"_s, copy.error());
     // Re-read so that the finalizer removal does not undo a status update made above.
-    auto fresh = decode(m_tenant.get(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name)));
+    auto fresh
+        = decodeAs<kube::SyncSecret>(m_tenant.get(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name)));
     if (!fresh)
         return fresh.error().isNotFound() ? Result::success() : failure({}, fresh.error());
     fresh->metadata.removeFinalizer(kFinalizer);
-    const auto updated = m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), fresh->toJson());
+    const auto updated
+        = m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), fresh->toJson());
     if (!updated && !updated.error().isNotFound())
         return failure(u"removing the finalizer"_s, updated.error());
     scope.log(Level::Info, u"management copy deleted; released the tenant SyncSecret"_s);
     return Result::success();
 }
 
-Result CcmReconciler::writeStatus(const kube::SyncSecret& tenant, const QString& phase, bool synced,
-    const QString& reason, const QString& message)
+Result CcmReconciler::writeStatus(
+    const kube::SyncSecret& tenant, const QString& phase, bool synced, const QString& reason, const QString& message)
 {
     kube::SyncSecret updated = tenant;
     if (!setSyncStatus(updated.status, phase, updated.metadata.generation.value_or(1), synced, reason, message,
             QDateTime::currentDateTimeUtc()))
         return Result::success();
-    const auto written = m_tenant.updateStatus(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), updated.toJson());
+    const auto written
+        = m_tenant.updateStatus(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), updated.toJson());
     if (!written)
         return failure(u"writing status"_s, written.error());
     return Result::success();

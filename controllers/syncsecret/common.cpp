@@ -16,7 +16,10 @@ kube::ResourcePath syncSecretPath(const QString& ns, const QString& name)
         name, {} };
 }
 
-kube::ResourcePath secretPath(const QString& ns, const QString& name) { return { {}, u"v1"_s, u"secrets"_s, ns, name, {} }; }
+kube::ResourcePath secretPath(const QString& ns, const QString& name)
+{
+    return { {}, u"v1"_s, u"secrets"_s, ns, name, {} };
+}
 
 ReconcileScope::ReconcileScope(const QString& controller, const runtime::Request& request, SyncMetrics* metrics)
     : m_controller(controller)

@@ -42,6 +42,20 @@ private:
 /// anything else is an error `context: reason: message`.
 runtime::Result failure(const QString& context, const kube::ApiError& error);
 
+/// Decodes an API answer into a typed object (kube::SyncSecret or kube::Secret), passing errors through.
+template <typename T> kube::Expected<T> decodeAs(const kube::Expected<QJsonObject>& json)
+{
+    if (!json)
+        return json.error();
+    return T::fromJson(*json);
+}
+
+/// The finalizer both controllers hold (kubelb.k8c.io/lb-finalizer).
+inline QString cleanupFinalizer()
+{
+    return QString(kube::kubelb::CleanupFinalizer);
+}
+
 /// A short description of an API error for status messages and logs (reason: message).
 QString describe(const kube::ApiError& error);
 

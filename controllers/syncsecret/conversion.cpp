@@ -39,14 +39,6 @@ kube::SyncSecret wrap(const kube::Secret& secret)
     return s;
 }
 
-bool differs(const kube::SyncSecret& existing, const kube::SyncSecret& desired)
-{
-    return existing.normalizedData() != desired.data || existing.type != desired.type
-        || existing.metadata.labels != desired.metadata.labels
-        || existing.metadata.annotations != desired.metadata.annotations
-        || existing.immutable.value_or(false) != desired.immutable.value_or(false);
-}
-
 } // namespace
 
 ConversionReconciler::ConversionReconciler(kube::RestClient& tenant, const runtime::Cache& labelledSecrets,
@@ -98,16 +90,9 @@ Result ConversionReconciler::reconcile(const runtime::Request& request)
         scope.log(Level::Warning, u"a SyncSecret of this name exists and is not owned by the Secret; leaving it"_s);
         return scope.finish(Result::success());
     }
-    if (existing->metadata.isBeingDeleted() || !differs(*existing, desired))
+    if (existing->metadata.isBeingDeleted() || !copyNeedsUpdate(*existing, desired))
         return scope.finish(Result::success());
-    kube::SyncSecret updated = *existing;
-    updated.data = desired.data;
-    updated.dataEncoding.clear();
-    updated.stringData.clear();
-    updated.type = desired.type;
-    updated.immutable = desired.immutable;
-    updated.metadata.labels = desired.metadata.labels;
-    updated.metadata.annotations = desired.metadata.annotations;
+    const kube::SyncSecret updated = applyCopy(*existing, desired);
     const auto written = m_tenant.update(syncSecretPath(request.ns, request.name), updated.toJson());
     if (!written)
         return scope.finish(failure(u"updating the SyncSecret"_s, written.error()));

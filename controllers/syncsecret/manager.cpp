@@ -13,14 +13,7 @@ namespace syncsecret {
 
 namespace {
 
-const QString kFinalizer = QString(kube::kubelb::CleanupFinalizer);
-
-kube::Expected<kube::Secret> decodeSecret(const kube::Expected<QJsonObject>& json)
-{
-    if (!json)
-        return json.error();
-    return kube::Secret::fromJson(*json);
-}
+const QString kFinalizer = cleanupFinalizer();
 
 } // namespace
 
@@ -96,8 +89,8 @@ Result ManagerReconciler::sync(kube::SyncSecret owner, ReconcileScope& scope)
         return failure({}, secret.error());
     if (!secret) {
         const bool invalid = secret.error().isInvalid();
-        writeStatus(owner, QString(kube::kubelb::PhaseFailed), false, invalid ? u"InvalidSecret"_s : u"SecretWriteFailed"_s,
-            secret.error().message());
+        writeStatus(owner, QString(kube::kubelb::PhaseFailed), false,
+            invalid ? u"InvalidSecret"_s : u"SecretWriteFailed"_s, secret.error().message());
         // An invalid Secret will not become valid by retrying: wait for the SyncSecret to change.
         return invalid ? Result::terminalError(describe(secret.error()))
                        : failure(u"writing the Secret"_s, secret.error());
@@ -118,13 +111,13 @@ kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret&
         existing = *decoded;
     }
     if (!existing) {
-        auto created = decodeSecret(m_client.create(secretPath(ns), desired.toJson()));
+        auto created = decodeAs<kube::Secret>(m_client.create(secretPath(ns), desired.toJson()));
         if (created || !created.error().isAlreadyExists()) {
             if (created)
                 scope.log(Level::Info, u"created Secret"_s, { { u"secret"_s, ns + u'/' + name } });
             return created;
         }
-        auto live = decodeSecret(m_client.get(secretPath(ns, name)));
+        auto live = decodeAs<kube::Secret>(m_client.get(secretPath(ns, name)));
         if (!live)
             return live.error();
         existing = *live;
@@ -133,7 +126,8 @@ kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret&
     case SecretAction::None:
         return *existing;
     case SecretAction::Update: {
-        auto updated = decodeSecret(m_client.update(secretPath(ns, name), applySecret(*existing, desired).toJson()));
+        auto updated
+            = decodeAs<kube::Secret>(m_client.update(secretPath(ns, name), applySecret(*existing, desired).toJson()));
         if (updated)
             scope.log(Level::Info, u"updated Secret"_s, { { u"secret"_s, ns + u'/' + name } });
         return updated;
@@ -144,7 +138,7 @@ kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret&
         const auto removed = m_client.remove(secretPath(ns, name), options);
         if (!removed && !removed.error().isNotFound())
             return removed.error();
-        auto created = decodeSecret(m_client.create(secretPath(ns), desired.toJson()));
+        auto created = decodeAs<kube::Secret>(m_client.create(secretPath(ns), desired.toJson()));
         if (created)
             scope.log(Level::Info, u"recreated Secret"_s, { { u"secret"_s, ns + u'/' + name } });
         return created;
@@ -184,8 +178,8 @@ Result ManagerReconciler::finalize(const kube::SyncSecret& owner, ReconcileScope
     return Result::success();
 }
 
-Result ManagerReconciler::writeStatus(const kube::SyncSecret& owner, const QString& phase, bool synced,
-    const QString& reason, const QString& message)
+Result ManagerReconciler::writeStatus(
+    const kube::SyncSecret& owner, const QString& phase, bool synced, const QString& reason, const QString& message)
 {
     kube::SyncSecret updated = owner;
     if (!setSyncStatus(updated.status, phase, updated.metadata.generation.value_or(1), synced, reason, message,

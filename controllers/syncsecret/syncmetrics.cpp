@@ -109,10 +109,12 @@ void SyncMetrics::record(const QString& ns, const QString& result, double second
     try {
         d->total->Add({ { "namespace", ns.toStdString() }, { "result", result.toStdString() } }).Increment();
         d->duration
-            ->Add({ { "namespace", ns.toStdString() },
-                      },
-                prometheus::Histogram::BucketBoundaries { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                    2.5, 5, 10 })
+            ->Add(
+                {
+                    { "namespace", ns.toStdString() },
+                },
+                prometheus::Histogram::BucketBoundaries {
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 })
             .Observe(seconds);
     } catch (const std::exception& e) {
         qCWarning(lcMetrics) << "cannot record a SyncSecret metric:" << e.what();
