@@ -204,6 +204,9 @@ int runDemo(const QStringList& args)
         { u"in-memory"_s, u"Keep the clusters' objects in memory only (nothing survives a restart)."_s },
         { u"no-controllers"_s, u"Run only the three API servers (no CCMs, no Manager)."_s },
         { u"no-seed"_s, u"Do not create the example SyncSecrets in namespace production."_s },
+        { u"enable-garbage-collector"_s,
+            u"Delete dependents whose owners are gone (true|false). Default true; false lets orphans be studied."_s,
+            u"bool"_s, u"true"_s },
     });
     parser.process(args);
     QTextStream err(stderr);
@@ -229,6 +232,7 @@ int runDemo(const QStringList& args)
         auto& c = clusters[i];
         apiserver::ApiServerConfig config;
         config.port = basePort ? quint16(basePort + i) : 0;
+        config.garbageCollector = parser.value(u"enable-garbage-collector"_s) != u"false";
         if (!parser.isSet(u"in-memory"_s))
             config.dataDir = QDir(dataDir).filePath(c.context);
         c.server = std::make_unique<apiserver::ApiServer>(config);
