@@ -1,9 +1,9 @@
 // kubelb-syncctl: lineage, orphan detection, guarded cleanup and diagnosis of SyncSecret propagation.
+#include "kube/restclient.h"
 #include "syncctl_commands.h"
 #include "syncctl_options.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -29,8 +29,6 @@ int main(int argc, char** argv)
         return args.isEmpty() ? syncctl::ExitUsage : syncctl::ExitOk;
     }
     const int code = syncctl::run(options);
-    // The per-thread QNetworkAccessManager of kube::RestClient outlives the application object; its TLS teardown
-    // then warns about a null connect. Nothing is lost: silence that one category for the exit.
-    QLoggingCategory::setFilterRules(u"qt.core.qobject.connect=false"_s);
+    kube::releaseThreadNetwork();
     return code;
 }

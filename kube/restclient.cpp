@@ -3,12 +3,14 @@
 #include "credentials.h"
 #include "tls.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QThreadStorage>
@@ -26,8 +28,23 @@ namespace {
 QThreadStorage<QNetworkAccessManager*> g_managers;
 
 // One manager per thread: QNetworkAccessManager is not thread-safe, and each worker blocks on its own.
+QPointer<QNetworkAccessManager>& applicationThreadManager()
+{
+    static QPointer<QNetworkAccessManager> manager;
+    return manager;
+}
+
 QNetworkAccessManager* threadManager()
 {
+    // The application thread's manager is released explicitly (releaseThreadNetwork()) while Qt's network stack
+    // is still alive; QThreadStorage would destroy it only after the application object and warn on exit.
+    QCoreApplication* app = QCoreApplication::instance();
+    if (app && QThread::currentThread() == app->thread()) {
+        auto& manager = applicationThreadManager();
+        if (!manager)
+            manager = new QNetworkAccessManager;
+        return manager;
+    }
     if (!g_managers.hasLocalData())
         g_managers.setLocalData(new QNetworkAccessManager);
     return g_managers.localData();
@@ -74,6 +91,15 @@ struct RestClient::Limiter {
         return tokens >= 0 ? 0 : int(std::ceil(-tokens / qps * 1000.0));
     }
 };
+
+void releaseThreadNetwork()
+{
+    QCoreApplication* app = QCoreApplication::instance();
+    if (app && QThread::currentThread() == app->thread())
+        delete applicationThreadManager().data();
+    else if (g_managers.hasLocalData())
+        g_managers.setLocalData(nullptr);
+}
 
 QString ResourcePath::path() const
 {

@@ -166,6 +166,10 @@ private:
     bool m_reauthenticated = false;
 };
 
+/// Deletes the calling thread's QNetworkAccessManager used by the synchronous facade. Call it on the application
+/// thread before the QCoreApplication object is destroyed (short-lived CLI programs); it is recreated on demand.
+void releaseThreadNetwork();
+
 /// Reads the response of `reply` into a RestResponse (body, status, headers, network error).
 RestResponse readReply(QNetworkReply* reply);
 
