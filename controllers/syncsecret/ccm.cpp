@@ -71,7 +71,8 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
     if (!copy && copy.error().isConflict())
         return failure({}, copy.error());
     if (!copy) {
-        writeStatus(tenant, QString(kube::kubelb::PhaseFailed), false, u"PropagationFailed"_s, describe(copy.error()));
+        writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhaseFailed), false, u"PropagationFailed"_s,
+            describe(copy.error()));
         return failure(u"propagating to "_s + m_namespace, copy.error());
     }
     if (auto stale = deleteCopiesOf({ tenant.metadata.namespace_, tenant.metadata.name }, desired.metadata.name, scope);
@@ -79,7 +80,7 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
         return stale;
     if (copy->metadata.isBeingDeleted()) {
         // Someone deleted the copy; recreate it once the Manager has let it go.
-        writeStatus(tenant, QString(kube::kubelb::PhasePending), false, u"CopyBeingDeleted"_s,
+        writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhasePending), false, u"CopyBeingDeleted"_s,
             u"the management copy is being deleted; it will be recreated"_s);
         return Result::after(std::chrono::seconds(1));
     }
@@ -95,7 +96,7 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
     const QString message = synced && current
         ? synced->message
         : u"propagated to %1/%2; waiting for the management cluster"_s.arg(m_namespace, copy->metadata.name);
-    return writeStatus(tenant, phase, phase == kube::kubelb::PhaseSynced, reason, message);
+    return writeSyncStatus(m_tenant, tenant, phase, phase == kube::kubelb::PhaseSynced, reason, message);
 }
 
 kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecret& desired, ReconcileScope& scope)
@@ -157,7 +158,7 @@ Result CcmReconciler::finalize(kube::SyncSecret tenant, ReconcileScope& scope)
     const QString copyName = tenant.metadata.uid;
     auto copy = m_management.get(syncSecretPath(m_namespace, copyName));
     if (copy) {
-        writeStatus(tenant, QString(kube::kubelb::PhaseTerminating), false, u"DeletingCopy"_s,
+        writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhaseTerminating), false, u"DeletingCopy"_s,
             u"waiting for the management copy to be deleted"_s);
         if (!copy->value(u"metadata"_s).toObject().contains(u"deletionTimestamp"_s)) {
             const auto removed = m_management.remove(syncSecretPath(m_namespace, copyName));
@@ -170,31 +171,10 @@ Result CcmReconciler::finalize(kube::SyncSecret tenant, ReconcileScope& scope)
     }
     if (!copy.error().isNotFound())
         return failure(u"checking the management copy"_s, copy.error());
-    // Re-read so that the finalizer removal does not undo a status update made above.
-    auto fresh
-        = decodeAs<kube::SyncSecret>(m_tenant.get(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name)));
-    if (!fresh)
-        return fresh.error().isNotFound() ? Result::success() : failure({}, fresh.error());
-    fresh->metadata.removeFinalizer(kFinalizer);
-    const auto updated
-        = m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), fresh->toJson());
-    if (!updated && !updated.error().isNotFound())
-        return failure(u"removing the finalizer"_s, updated.error());
+    if (auto released = releaseFinalizer(m_tenant, tenant.metadata.namespace_, tenant.metadata.name);
+        !released.error.isEmpty() || released.requeue)
+        return released;
     scope.log(Level::Info, u"management copy deleted; released the tenant SyncSecret"_s);
-    return Result::success();
-}
-
-Result CcmReconciler::writeStatus(
-    const kube::SyncSecret& tenant, const QString& phase, bool synced, const QString& reason, const QString& message)
-{
-    kube::SyncSecret updated = tenant;
-    if (!setSyncStatus(updated.status, phase, updated.metadata.generation.value_or(1), synced, reason, message,
-            QDateTime::currentDateTimeUtc()))
-        return Result::success();
-    const auto written
-        = m_tenant.updateStatus(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), updated.toJson());
-    if (!written)
-        return failure(u"writing status"_s, written.error());
     return Result::success();
 }
 

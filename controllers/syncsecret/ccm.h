@@ -32,8 +32,6 @@ private:
     runtime::Result finalize(kube::SyncSecret tenant, ReconcileScope& scope);
     runtime::Result deleteCopiesOf(const runtime::Request& origin, const QString& keepName, ReconcileScope& scope);
     kube::Expected<kube::SyncSecret> ensureCopy(const kube::SyncSecret& desired, ReconcileScope& scope);
-    runtime::Result writeStatus(const kube::SyncSecret& tenant, const QString& phase, bool synced,
-        const QString& reason, const QString& message);
 
     kube::RestClient& m_tenant;
     kube::RestClient& m_management;

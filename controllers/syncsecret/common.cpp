@@ -1,6 +1,9 @@
 #include "common.h"
 
+#include "desired.h"
 #include "syncmetrics.h"
+
+#include <QDateTime>
 
 using namespace Qt::StringLiterals;
 
@@ -61,6 +64,30 @@ runtime::Result failure(const QString& context, const kube::ApiError& error)
         return r;
     }
     return runtime::Result::failed(context.isEmpty() ? describe(error) : context + u": "_s + describe(error));
+}
+
+runtime::Result writeSyncStatus(kube::RestClient& client, const kube::SyncSecret& object, const QString& phase,
+    bool synced, const QString& reason, const QString& message)
+{
+    kube::SyncSecret updated = object;
+    if (!setSyncStatus(updated.status, phase, updated.metadata.generation.value_or(1), synced, reason, message,
+            QDateTime::currentDateTimeUtc()))
+        return runtime::Result::success();
+    const auto written
+        = client.updateStatus(syncSecretPath(object.metadata.namespace_, object.metadata.name), updated.toJson());
+    return written ? runtime::Result::success() : failure(u"writing status"_s, written.error());
+}
+
+runtime::Result releaseFinalizer(kube::RestClient& client, const QString& ns, const QString& name)
+{
+    auto fresh = decodeAs<kube::SyncSecret>(client.get(syncSecretPath(ns, name)));
+    if (!fresh)
+        return fresh.error().isNotFound() ? runtime::Result::success() : failure({}, fresh.error());
+    fresh->metadata.removeFinalizer(cleanupFinalizer());
+    const auto updated = client.update(syncSecretPath(ns, name), fresh->toJson());
+    if (!updated && !updated.error().isNotFound())
+        return failure(u"removing the finalizer"_s, updated.error());
+    return runtime::Result::success();
 }
 
 QString describe(const kube::ApiError& error)

@@ -56,6 +56,13 @@ inline QString cleanupFinalizer()
     return QString(kube::kubelb::CleanupFinalizer);
 }
 
+/// Writes phase, observedGeneration and the Synced condition to `object`'s /status, only when they change.
+runtime::Result writeSyncStatus(kube::RestClient& client, const kube::SyncSecret& object, const QString& phase,
+    bool synced, const QString& reason, const QString& message);
+/// Removes the cleanup finalizer from the live SyncSecret `ns/name` (re-read first, so that a status written
+/// meanwhile is not undone); an object already gone counts as released.
+runtime::Result releaseFinalizer(kube::RestClient& client, const QString& ns, const QString& name);
+
 /// A short description of an API error for status messages and logs (reason: message).
 QString describe(const kube::ApiError& error);
 

@@ -66,7 +66,7 @@ Result ManagerReconciler::reconcile(const runtime::Request& request)
     if (owner->metadata.isBeingDeleted())
         return scope.finish(finalize(*owner, scope));
     if (!m_tenants.contains(request.ns, m_namespaces.get({}, request.ns))) {
-        writeStatus(*owner, QString(kube::kubelb::PhaseFailed), false, u"NotATenantNamespace"_s,
+        writeSyncStatus(m_client, *owner, QString(kube::kubelb::PhaseFailed), false, u"NotATenantNamespace"_s,
             u"namespace %1 is not a tenant namespace; no Secret is created"_s.arg(request.ns));
         return scope.finish(Result::success());
     }
@@ -89,13 +89,13 @@ Result ManagerReconciler::sync(kube::SyncSecret owner, ReconcileScope& scope)
         return failure({}, secret.error());
     if (!secret) {
         const bool invalid = secret.error().isInvalid();
-        writeStatus(owner, QString(kube::kubelb::PhaseFailed), false,
+        writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseFailed), false,
             invalid ? u"InvalidSecret"_s : u"SecretWriteFailed"_s, secret.error().message());
         // An invalid Secret will not become valid by retrying: wait for the SyncSecret to change.
         return invalid ? Result::terminalError(describe(secret.error()))
                        : failure(u"writing the Secret"_s, secret.error());
     }
-    return writeStatus(owner, QString(kube::kubelb::PhaseSynced), true, u"SecretSynced"_s,
+    return writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseSynced), true, u"SecretSynced"_s,
         u"Secret %1/%2 is up to date"_s.arg(owner.metadata.namespace_, owner.metadata.uid));
 }
 
@@ -154,7 +154,7 @@ Result ManagerReconciler::finalize(const kube::SyncSecret& owner, ReconcileScope
     const QString ns = owner.metadata.namespace_;
     const auto secret = m_client.get(secretPath(ns, owner.metadata.uid));
     if (secret) {
-        writeStatus(owner, QString(kube::kubelb::PhaseTerminating), false, u"DeletingSecret"_s,
+        writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseTerminating), false, u"DeletingSecret"_s,
             u"waiting for the Secret to be deleted"_s);
         const auto removed = m_client.remove(secretPath(ns, owner.metadata.uid));
         if (!removed && !removed.error().isNotFound())
@@ -164,31 +164,10 @@ Result ManagerReconciler::finalize(const kube::SyncSecret& owner, ReconcileScope
     }
     if (!secret.error().isNotFound())
         return failure(u"checking the Secret"_s, secret.error());
-    auto fresh = m_client.get(syncSecretPath(ns, owner.metadata.name));
-    if (!fresh)
-        return fresh.error().isNotFound() ? Result::success() : failure({}, fresh.error());
-    auto decoded = kube::SyncSecret::fromJson(*fresh);
-    if (!decoded)
-        return Result::terminalError(decoded.error().message());
-    decoded->metadata.removeFinalizer(kFinalizer);
-    const auto updated = m_client.update(syncSecretPath(ns, owner.metadata.name), decoded->toJson());
-    if (!updated && !updated.error().isNotFound())
-        return failure(u"removing the finalizer"_s, updated.error());
+    if (auto released = releaseFinalizer(m_client, ns, owner.metadata.name);
+        !released.error.isEmpty() || released.requeue)
+        return released;
     scope.log(Level::Info, u"Secret deleted; released the SyncSecret"_s);
-    return Result::success();
-}
-
-Result ManagerReconciler::writeStatus(
-    const kube::SyncSecret& owner, const QString& phase, bool synced, const QString& reason, const QString& message)
-{
-    kube::SyncSecret updated = owner;
-    if (!setSyncStatus(updated.status, phase, updated.metadata.generation.value_or(1), synced, reason, message,
-            QDateTime::currentDateTimeUtc()))
-        return Result::success();
-    const auto written
-        = m_client.updateStatus(syncSecretPath(owner.metadata.namespace_, owner.metadata.name), updated.toJson());
-    if (!written)
-        return failure(u"writing status"_s, written.error());
     return Result::success();
 }
 

@@ -47,8 +47,6 @@ private:
     runtime::Result sync(kube::SyncSecret owner, ReconcileScope& scope);
     runtime::Result finalize(const kube::SyncSecret& owner, ReconcileScope& scope);
     kube::Expected<kube::Secret> ensureSecret(const kube::Secret& desired, ReconcileScope& scope);
-    runtime::Result writeStatus(const kube::SyncSecret& owner, const QString& phase, bool synced, const QString& reason,
-        const QString& message);
 
     kube::RestClient& m_client;
     const runtime::Cache& m_syncSecrets;
