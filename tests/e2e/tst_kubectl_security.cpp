@@ -17,34 +17,10 @@
 
 using namespace Qt::StringLiterals;
 using testsupport::KubectlResult;
-
-// Fails the test unless kubectl exited 0; the message carries kubectl's stderr (never stdout: it may hold data).
-#define KVERIFY(result) QVERIFY2((result).exitCode == 0, (result).describe().constData())
-// Fails the test unless kubectl exited 1, kubectl's code for a failed request (and `auth can-i`'s "no").
-#define KFAIL(result) QVERIFY2((result).exitCode == 1, (result).describe().constData())
+using testsupport::lastLine;
+using testsupport::tableRows;
 
 namespace {
-
-// The lines of a kubectl table with blank runs collapsed and every age cell ("0s", "5m3s") replaced by "AGE".
-QStringList tableRows(const QString& out)
-{
-    static const QRegularExpression age(u"^\\d+[smhdy](\\d+[smh])?$"_s);
-    QStringList rows;
-    for (const auto& line : out.split(u'\n', Qt::SkipEmptyParts)) {
-        QStringList cells = line.simplified().split(u' ');
-        for (auto& cell : cells)
-            if (age.match(cell).hasMatch())
-                cell = u"AGE"_s;
-        rows.append(cells.join(u' '));
-    }
-    return rows;
-}
-
-// The last non-empty line of kubectl's stderr (earlier lines are klog noise such as memcache retries).
-QString lastLine(const QString& text)
-{
-    return text.trimmed().split(u'\n').last();
-}
 
 // kube-apiserver's 403 for a namespaced secrets request, as kubectl prints it for `get` and `delete`.
 QString forbiddenSecrets(const QString& user, const QString& verb, const QString& ns, const QString& name = {})

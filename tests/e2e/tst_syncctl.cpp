@@ -19,8 +19,6 @@
 using namespace Qt::StringLiterals;
 using testsupport::KubectlResult;
 
-#define KVERIFY(result) QVERIFY2((result).exitCode == 0, (result).describe().constData())
-
 namespace {
 
 /// What one kubelb-syncctl run produced (its stdout holds no secret values by design).

@@ -25,11 +25,6 @@
 using namespace Qt::StringLiterals;
 using testsupport::KubectlResult;
 
-// Fails the test unless kubectl exited 0; the message carries kubectl's stderr (never stdout: it may hold data).
-#define KVERIFY(result) QVERIFY2((result).exitCode == 0, (result).describe().constData())
-// Fails the test unless kubectl exited 1, kubectl's code for a failed request.
-#define KFAIL(result) QVERIFY2((result).exitCode == 1, (result).describe().constData())
-
 namespace {
 
 using ByteMap = QMap<QString, QByteArray>;

@@ -1,5 +1,6 @@
 #include "kubectl.h"
 
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
@@ -70,6 +71,25 @@ KubectlResult finish(QProcess& process, int timeoutMs)
     if (!r.timedOut && process.exitStatus() == QProcess::NormalExit)
         r.exitCode = process.exitCode();
     return r;
+}
+
+QStringList tableRows(const QString& out)
+{
+    static const QRegularExpression age(QStringLiteral("^\\d+[smhdy](\\d+[smh])?$"));
+    QStringList rows;
+    for (const auto& line : out.split(u'\n', Qt::SkipEmptyParts)) {
+        QStringList cells = line.simplified().split(u' ');
+        for (auto& cell : cells)
+            if (age.match(cell).hasMatch())
+                cell = QStringLiteral("AGE");
+        rows.append(cells.join(u' '));
+    }
+    return rows;
+}
+
+QString lastLine(const QString& text)
+{
+    return text.trimmed().split(u'\n').last();
 }
 
 } // namespace testsupport

@@ -7,7 +7,17 @@
 #include <QTemporaryDir>
 #include <memory>
 
+// Fails the test unless a process result exited 0; the message carries stderr (never stdout: it may hold data).
+#define KVERIFY(result) QVERIFY2((result).exitCode == 0, (result).describe().constData())
+// Fails the test unless kubectl exited 1, kubectl's code for a failed request (and `auth can-i`'s "no").
+#define KFAIL(result) QVERIFY2((result).exitCode == 1, (result).describe().constData())
+
 namespace testsupport {
+
+/// The lines of a kubectl table with blank runs collapsed and every age cell ("0s", "5m3s") replaced by "AGE".
+QStringList tableRows(const QString& out);
+/// The last non-empty line of kubectl's stderr (earlier lines are klog noise such as memcache retries).
+QString lastLine(const QString& text);
 
 /// What one kubectl invocation produced.
 struct KubectlResult {
