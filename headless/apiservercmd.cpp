@@ -1,4 +1,5 @@
 #include "apiserver/apiserver.h"
+#include "cli.h"
 #include "commands.h"
 #include "hostport.h"
 #include "signals.h"
@@ -47,7 +48,15 @@ int runApiServer(const QStringList& args)
             u"json"_s },
         { { u"v"_s, u"verbose"_s }, u"Log every request."_s },
     });
-    parser.process(args);
+    if (!parser.parse(args)) {
+        QTextStream(stderr) << "kubelb-syncd apiserver: " << parser.errorText()
+                            << "\nRun 'kubelb-syncd apiserver --help' for the options.\n";
+        return 2;
+    }
+    if (parser.isSet(u"help"_s)) {
+        QTextStream(stdout) << commandHelp(parser, u"apiserver"_s);
+        return 0;
+    }
     QTextStream err(stderr);
     apiserver::ApiServerConfig config;
     QString error;

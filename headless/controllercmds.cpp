@@ -1,4 +1,5 @@
 // `kubelb-syncd ccm` and `kubelb-syncd manager`: flags, optional YAML config file, logging, and the run loop.
+#include "cli.h"
 #include "commands.h"
 #include "controllers/runtime/logging.h"
 #include "controllers/syncsecret/runtimes.h"
@@ -124,7 +125,7 @@ int parseCommon(const QString& command, QCommandLineParser& parser, const QStrin
     if (!parser.parse(args))
         return usageError(command, parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        QTextStream(stdout) << parser.helpText();
+        QTextStream(stdout) << commandHelp(parser, command);
         return 0;
     }
     if (parser.isSet(u"version"_s)) {

@@ -2,9 +2,10 @@
 #include "apiserver/pki.h"
 #include "apiserver/registry.h"
 #include "apiserver/store.h"
+#include "cli.h"
+#include "commands.h"
 #include "controllers/runtime/logging.h"
 #include "controllers/syncsecret/runtimes.h"
-#include "commands.h"
 #include "kube/yaml.h"
 #include "signals.h"
 
@@ -162,7 +163,8 @@ QList<QJsonObject> seedObjects(const QString& tenant)
                 QJsonObject { { u"database-url"_s, u"postgresql://user:demo@db:5432/app"_s },
                     { u"api-key"_s, u"demo-api-key-0000"_s } } } }));
     objects.append(object(u"Secret"_s, u"v1"_s, u"production"_s, u"converted-credentials"_s,
-        { { u"metadata"_s, QJsonObject { { u"labels"_s, QJsonObject { { u"kubelb.k8c.io/managed-by"_s, u"kubelb"_s } } } } },
+        { { u"metadata"_s,
+              QJsonObject { { u"labels"_s, QJsonObject { { u"kubelb.k8c.io/managed-by"_s, u"kubelb"_s } } } } },
             { u"type"_s, u"Opaque"_s }, { u"stringData"_s, QJsonObject { { u"token"_s, u"demo-token-0000"_s } } } }));
     return objects;
 }
@@ -208,7 +210,15 @@ int runDemo(const QStringList& args)
             u"Delete dependents whose owners are gone (true|false). Default true; false lets orphans be studied."_s,
             u"bool"_s, u"true"_s },
     });
-    parser.process(args);
+    if (!parser.parse(args)) {
+        QTextStream(stderr) << "kubelb-syncd demo: " << parser.errorText()
+                            << "\nRun 'kubelb-syncd demo --help' for the options.\n";
+        return 2;
+    }
+    if (parser.isSet(u"help"_s)) {
+        QTextStream(stdout) << commandHelp(parser, u"demo"_s);
+        return 0;
+    }
     QTextStream err(stderr);
     QTextStream out(stdout);
     const QString dataDir = QDir(parser.value(u"data-dir"_s)).absolutePath();
@@ -310,8 +320,8 @@ int runDemo(const QStringList& args)
         out << "  " << c.context.leftJustified(8) << ' ' << c.server->url() << "  (" << c.role
             << (c.managementNamespace.isEmpty() ? QString() : u" → "_s + c.managementNamespace) << ")\n";
     out << "\nTry:\n  export KUBECONFIG=" << kubeconfig << "\n  kubectl --context tenant1 get syncsecrets -A\n"
-        << "  kubectl --context kubelb get syncsecrets,secrets -n tenant-primary\n\nMachine-readable: " << QDir(dataDir).filePath(u"demo.json"_s)
-        << "\nPress Ctrl-C to stop.\n";
+        << "  kubectl --context kubelb get syncsecrets,secrets -n tenant-primary\n\nMachine-readable: "
+        << QDir(dataDir).filePath(u"demo.json"_s) << "\nPress Ctrl-C to stop.\n";
     out.flush();
     QTimer live;
     QString last;
