@@ -14,6 +14,7 @@ namespace syncsecret {
 namespace {
 
 const QString kFinalizer = cleanupFinalizer();
+constexpr int kManagerGraceSeconds = 2; ///< how long a fresh copy may wait for the Manager before Pending shows
 
 } // namespace
 
@@ -85,6 +86,12 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
         return Result::after(std::chrono::seconds(1));
     }
     const kube::SyncSecretStatus& remote = copy->status;
+    // A copy the Manager has not answered yet usually is seconds old: wait for its status instead of writing
+    // Pending first (one tenant write fewer); only a Manager that stays silent makes Pending visible.
+    const QDateTime created = QDateTime::fromString(copy->metadata.creationTimestamp, Qt::ISODate);
+    if (remote.phase.isEmpty() && tenant.status.phase.isEmpty() && created.isValid()
+        && created.secsTo(QDateTime::currentDateTimeUtc()) < kManagerGraceSeconds)
+        return Result::after(std::chrono::seconds(kManagerGraceSeconds));
     const bool current = remote.observedGeneration == copy->metadata.generation;
     const kube::Condition* synced = kube::findCondition(remote.conditions, u"Synced"_s);
     QString phase = QString(kube::kubelb::PhasePending);
@@ -103,7 +110,10 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
 {
     const auto cached = m_copies.get(m_namespace, desired.metadata.name);
     if (!cached) {
-        auto created = decodeAs<kube::SyncSecret>(m_management.create(syncSecretPath(m_namespace), desired.toJson()));
+        // The copy is created holding the cleanup finalizer the Manager would add anyway: one write fewer.
+        kube::SyncSecret fresh = desired;
+        fresh.metadata.addFinalizer(kFinalizer);
+        auto created = decodeAs<kube::SyncSecret>(m_management.create(syncSecretPath(m_namespace), fresh.toJson()));
         if (created) {
             scope.log(
                 Level::Info, u"propagated SyncSecret"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
