@@ -145,8 +145,12 @@ QByteArray RestResponse::header(const QByteArray& name) const
 
 ApiError RestResponse::error() const
 {
+    if (localError)
+        return *localError;
     if (code == 0)
-        return ApiError(503, u"ServiceUnavailable"_s, u"cannot reach the API server: "_s + networkError);
+        return ApiError(503, u"ServiceUnavailable"_s,
+            u"cannot reach the API server"_s + (server.isEmpty() ? QString() : u" at "_s + server) + u": "_s
+                + networkError);
     ApiError e = ApiError::fromStatus(QJsonDocument::fromJson(body).object(), code);
     if (e.retryAfterSeconds() == 0 && !header("Retry-After").isEmpty())
         e.withRetryAfter(header("Retry-After").toInt());
@@ -160,8 +164,20 @@ RestResponse readReply(QNetworkReply* reply)
     if (reply->isOpen()) // an aborted (timed-out) reply is closed: nothing to read
         r.body = reply->readAll();
     r.headers = reply->rawHeaderPairs();
-    if (r.code == 0)
+    if (r.code == 0) {
         r.networkError = reply->errorString();
+        r.networkErrorCode = int(reply->error());
+    }
+    const QUrl url = reply->url();
+    r.server = url.host() + u':' + QString::number(url.port(url.scheme() == "http"_L1 ? 80 : 443));
+    return r;
+}
+
+RestResponse RestResponse::failedLocally(const ApiError& error)
+{
+    RestResponse r;
+    r.networkError = error.message();
+    r.localError = error;
     return r;
 }
 
@@ -222,7 +238,7 @@ int RestClient::reserveMs()
 
 int RestClient::retryDelayMs(const QByteArray& verb, const RestResponse& response, int attempt) const
 {
-    if (attempt > m_options.maxRetries)
+    if (attempt > m_options.maxRetries || response.localError)
         return -1;
     const bool throttled = response.code == 429;
     const bool transient = response.code == 0 || response.code == 500 || response.code == 502 || response.code == 503
@@ -249,7 +265,7 @@ RestResponse RestClient::sendOnce(const RestRequest& request, int timeoutMs)
     timer.start();
     auto prepared = prepare(request);
     if (!prepared)
-        return RestResponse { 0, {}, {}, prepared.error().message() };
+        return RestResponse::failedLocally(prepared.error());
     if (timeoutMs > 0)
         prepared->setTransferTimeout(timeoutMs);
     QNetworkAccessManager* manager = threadManager();
@@ -364,7 +380,7 @@ void RestJob::send()
 {
     auto prepared = m_client.prepare(m_request);
     if (!prepared) {
-        complete(RestResponse { 0, {}, {}, prepared.error().message() });
+        complete(RestResponse::failedLocally(prepared.error()));
         return;
     }
     QElapsedTimer timer;

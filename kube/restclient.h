@@ -14,6 +14,7 @@
 #include <QUrlQuery>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -55,11 +56,17 @@ struct RestResponse {
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QString networkError;
+    int networkErrorCode = 0; ///< QNetworkReply::NetworkError when `code` is 0
+    QString server; ///< "host:port" dialled, for messages
+    std::optional<ApiError> localError; ///< never sent: credentials or TLS settings failed (not retried)
 
     QByteArray header(const QByteArray& name) const;
     bool ok() const { return code >= 200 && code < 300; }
-    /// The Status error this answer carries (a connection failure becomes a 503-like ServiceUnavailable).
+    /// The Status error this answer carries: a connection failure becomes a 503-like ServiceUnavailable naming
+    /// host:port, a local failure (exec plugin, unreadable certificate) its own error.
     ApiError error() const;
+    /// A response for a request that could not be prepared.
+    static RestResponse failedLocally(const ApiError& error);
 };
 
 /// One finished request, for metrics (rest_client_requests_total, rest_client_request_duration_seconds).

@@ -3,8 +3,10 @@
 #include "kube/watchclient.h"
 #include "support/serverthread.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
 
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void test429RetriedForEveryVerbHonouringRetryAfter();
     void testGivesUpAfterMaxRetries();
     void testConnectionRefusedIsRetriedThenReported();
+    void testMissingExecPluginFailsOnceWithItsOwnError();
     void testClientSideRateLimit();
     void testAsyncJobDoesNotBlock();
     void testWatchClientStreamsAndReportsGone();
@@ -153,8 +156,35 @@ void TestRestClient::testConnectionRefusedIsRetriedThenReported()
     kube::RestClient client(config, options);
     const auto r = client.get(kSecrets.withName(u"x"_s));
     QCOMPARE(r.error().code(), 503);
-    QVERIFY(r.error().message().startsWith(u"cannot reach the API server"_s));
+    QVERIFY(r.error().message().startsWith(u"cannot reach the API server at 127.0.0.1:1: "_s));
     QCOMPARE(attempts.load(), 3);
+}
+
+void TestRestClient::testMissingExecPluginFailsOnceWithItsOwnError()
+{
+    kube::ClientConfig config = m_server->adminConfig();
+    config.token.clear();
+    config.exec = kube::ExecConfig { u"client.authentication.k8s.io/v1"_s, u"kubelb-no-such-plugin"_s, {}, {}, {},
+        false, u"Never"_s };
+    const auto missing = kube::RestClient(config).get(kSecrets.withName(u"x"_s));
+    QCOMPARE(missing.error().reason(), u"ExecPluginFailed"_s); // not "cannot reach the API server"
+    QVERIFY2(missing.error().message().contains(u"\"kubelb-no-such-plugin\" not found on PATH"_s),
+        qPrintable(missing.error().message()));
+
+    // A failing plugin runs once per request: a local failure is not retried like a dropped connection.
+    QTemporaryDir dir;
+    QFile plugin(dir.filePath(u"failing-plugin"_s));
+    QVERIFY(plugin.open(QIODevice::WriteOnly));
+    plugin.write("#!/bin/sh\necho run >> \"$RUNS_FILE\"\nexit 1\n");
+    plugin.close();
+    plugin.setPermissions(QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+    config.exec->command = plugin.fileName();
+    config.exec->env = { { u"RUNS_FILE"_s, dir.filePath(u"runs"_s) } };
+    const auto failed = kube::RestClient(config).get(kSecrets.withName(u"x"_s));
+    QCOMPARE(failed.error().reason(), u"ExecPluginFailed"_s);
+    QFile runs(dir.filePath(u"runs"_s));
+    QVERIFY(runs.open(QIODevice::ReadOnly));
+    QCOMPARE(runs.readAll(), QByteArray("run\n"));
 }
 
 void TestRestClient::testClientSideRateLimit()
