@@ -1,0 +1,4 @@
+# Console contexts: keychain credentials (real gnome-keyring under dbus-run-session), settings, connection checks
+# against the embedded API server over TLS, and the contexts dialog driven with QTest.
+kubelb_add_test(NAME tst_credentialstore SOURCES gui/tst_credentialstore.cpp LIBS kubelb_console_support Qt6::DBus
+    LABELS unit)
