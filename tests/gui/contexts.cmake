@@ -2,3 +2,5 @@
 # against the embedded API server over TLS, and the contexts dialog driven with QTest.
 kubelb_add_test(NAME tst_credentialstore SOURCES gui/tst_credentialstore.cpp LIBS kubelb_console_support Qt6::DBus
     LABELS unit)
+kubelb_add_test(NAME tst_contexts SOURCES gui/tst_contexts.cpp LIBS kubelb_views kubelb_console_support
+    kubelb_testsupport Qt6::Widgets LABELS unit)
