@@ -11,6 +11,7 @@
 
 #include <QCheckBox>
 #include <QFile>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -19,6 +20,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using views::ConnectionState;
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void testDialogPicksManagementAndTenants();
     void testDialogRejectsDuplicateNamespace();
     void testDialogTestButtonShowsState();
+    void testDialogEnterTokenConnectsAndGoesToKeychain();
 
 private:
     QByteArray kubeconfigYaml() const;
@@ -376,6 +379,43 @@ void TestContexts::testDialogTestButtonShowsState()
     auto* message = dialog.findChild<QLabel*>(u"connectionMessage"_s);
     QVERIFY2(message->text().contains(u"kubelb-no-such-plugin"_s), qPrintable(message->text()));
     QCOMPARE(states.first()[1].value<ConnectionState>(), ConnectionState::Connecting);
+}
+
+void TestContexts::testDialogEnterTokenConnectsAndGoesToKeychain()
+{
+    app::CredentialStore store(u"kubelb-console-test-%1"_s.arg(QCoreApplication::applicationPid()));
+    views::ContextsDialog dialog(&store);
+    QVERIFY(dialog.loadKubeconfigs({ writeKubeconfig() }));
+    dialog.show();
+    QSignalSpy stored(&dialog, &views::ContextsDialog::credentialStored);
+    // The token prompt is modal: answer it from the event loop once it is up.
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, this, [&] {
+        auto* input = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+        if (!input)
+            return;
+        answer.stop();
+        auto* edit = input->findChild<QLineEdit*>();
+        QCOMPARE(edit->echoMode(), QLineEdit::Password);
+        QTest::keyClicks(edit, QString::fromLatin1(m_server->adminToken()));
+        input->accept();
+    });
+    answer.start(20);
+    QTest::mouseClick(dialog.findChild<QPushButton*>(u"credential:tenant2"_s), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.report(u"tenant2"_s).state, ConnectionState::Connected, 40000);
+    auto* notice = dialog.findChild<QLabel*>(u"loadNotice"_s);
+    if (app::CredentialStore::secretServiceAvailable()) {
+        QCOMPARE(stored.size(), 1);
+        QCOMPARE(stored[0][0].toString(), u"tenant2"_s);
+        app::CredentialJob* remove = store.remove(u"tenant2"_s, app::CredentialKind::Token);
+        QSignalSpy removed(remove, &app::CredentialJob::finished);
+        remove->start();
+        QVERIFY(removed.wait(35000));
+    } else {
+        QCOMPARE(stored.size(), 0);
+        QVERIFY2(notice->text().startsWith(u"Not remembered: "_s), qPrintable(notice->text()));
+    }
+    QVERIFY(!notice->text().contains(QString::fromLatin1(m_server->adminToken())));
 }
 
 QTEST_MAIN(TestContexts)

@@ -1,5 +1,7 @@
 #include "contextsdialog.h"
 
+#include "views/badges.h"
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -116,10 +118,13 @@ ContextsDialog::ContextsDialog(app::CredentialStore* store, QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setTabKeyNavigation(false); // Tab walks the radio, check box, fields and buttons of each row
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(ColNamespace, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(ColMetrics, QHeaderView::Stretch);
     connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) { showMessage(row); });
 
+    m_loadLabel->setObjectName(u"loadNotice"_s);
     m_loadLabel->setWordWrap(true);
     m_messageLabel->setObjectName(u"connectionMessage"_s);
     m_messageLabel->setWordWrap(true);
@@ -370,6 +375,11 @@ void ContextsDialog::testContext(const QString& context)
         row->check, &ConnectionCheck::stateChanged, this, [this, row](ConnectionState state, const QString& message) {
             row->state->setText(connectionStateText(state));
             row->state->setToolTip(message);
+            // The console's badge colours, always next to the text.
+            const Badge badge = state == ConnectionState::Connected ? Badge::Synced
+                : state == ConnectionState::Failed                  ? Badge::Failed
+                                                                    : Badge::Pending;
+            row->state->setForeground(badgeColor(badge));
             if (m_table->currentRow() == m_rows.indexOf(row))
                 showMessage(m_table->currentRow());
             Q_EMIT connectionStateChanged(row->context, state, message);
