@@ -27,6 +27,26 @@ namespace {
 
 QThreadStorage<QNetworkAccessManager*> g_managers;
 
+/// The answer's error; a 401 names the context and the kind of credentials, since "Unauthorized" alone helps nobody.
+ApiError errorFor(const RestResponse& response, const ClientConfig& config)
+{
+    ApiError error = response.error();
+    if (response.code != 401)
+        return error;
+    const QString who = config.contextName.isEmpty() ? config.server : u"context \"%1\""_s.arg(config.contextName);
+    QString why = u"no credentials were sent"_s;
+    if (config.exec)
+        why = u"the token of exec plugin \"%1\" expired or is wrong; log in again"_s.arg(config.exec->command);
+    else if (!config.token.isEmpty() || !config.tokenFile.isEmpty())
+        why = u"the token expired or is wrong"_s;
+    else if (!config.clientCertPem.isEmpty())
+        why = u"the client certificate expired or its CA is not trusted by the server"_s;
+    else if (!config.username.isEmpty())
+        why = u"wrong username or password"_s;
+    return ApiError(
+        401, error.reason(), u"the credentials for %1 were rejected (401 Unauthorized): %2"_s.arg(who, why));
+}
+
 // One manager per thread: QNetworkAccessManager is not thread-safe, and each worker blocks on its own.
 QPointer<QNetworkAccessManager>& applicationThreadManager()
 {
@@ -303,7 +323,7 @@ RestResponse RestClient::execute(const RestRequest& request)
 Expected<QJsonObject> RestClient::json(const RestResponse& response) const
 {
     if (!response.ok())
-        return response.error();
+        return errorFor(response, m_config);
     if (response.body.trimmed().isEmpty())
         return QJsonObject {};
     QJsonParseError error;
@@ -417,7 +437,7 @@ void RestJob::complete(const RestResponse& response)
 Expected<QJsonObject> RestJob::result() const
 {
     if (!m_response.ok())
-        return m_response.error();
+        return errorFor(m_response, m_client.config());
     const QJsonDocument doc = QJsonDocument::fromJson(m_response.body);
     return doc.isObject() ? Expected<QJsonObject>(doc.object())
                           : Expected<QJsonObject>(ApiError::internal(u"the server answered with invalid JSON"_s));

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void testGivesUpAfterMaxRetries();
     void testConnectionRefusedIsRetriedThenReported();
     void testMissingExecPluginFailsOnceWithItsOwnError();
+    void testUnauthorizedNamesContextAndCredentials();
     void testClientSideRateLimit();
     void testAsyncJobDoesNotBlock();
     void testWatchClientStreamsAndReportsGone();
@@ -185,6 +186,27 @@ void TestRestClient::testMissingExecPluginFailsOnceWithItsOwnError()
     QFile runs(dir.filePath(u"runs"_s));
     QVERIFY(runs.open(QIODevice::ReadOnly));
     QCOMPARE(runs.readAll(), QByteArray("run\n"));
+}
+
+void TestRestClient::testUnauthorizedNamesContextAndCredentials()
+{
+    kube::ClientConfig config = m_server->adminConfig();
+    config.contextName = u"tenant7"_s;
+    config.token = u"expired-token-value"_s;
+    kube::RestClient client(config);
+    const auto r = client.get(kSecrets.withName(u"x"_s));
+    QCOMPARE(r.error().code(), 401);
+    QCOMPARE(r.error().reason(), u"Unauthorized"_s);
+    QCOMPARE(r.error().message(),
+        u"the credentials for context \"tenant7\" were rejected (401 Unauthorized): the token expired or is wrong"_s);
+
+    auto* job = new kube::RestJob(client, { "GET", u"/api/v1/namespaces"_s, {}, {}, {}, "application/json" });
+    QSignalSpy done(job, &kube::RestJob::finished);
+    QString message;
+    connect(job, &kube::RestJob::finished, this, [&](kube::RestJob* j) { message = j->result().error().message(); });
+    job->start();
+    QVERIFY(done.wait(10000));
+    QVERIFY2(message.startsWith(u"the credentials for context \"tenant7\" were rejected"_s), qPrintable(message));
 }
 
 void TestRestClient::testClientSideRateLimit()
