@@ -3,4 +3,4 @@
 kubelb_add_test(NAME tst_credentialstore SOURCES gui/tst_credentialstore.cpp LIBS kubelb_console_support Qt6::DBus
     LABELS unit)
 kubelb_add_test(NAME tst_contexts SOURCES gui/tst_contexts.cpp LIBS kubelb_views kubelb_console_support
-    kubelb_testsupport Qt6::Widgets LABELS unit)
+    kubelb_testsupport Qt6::Widgets Qt6::DBus LABELS unit)

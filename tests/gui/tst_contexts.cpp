@@ -10,6 +10,8 @@
 #include "views/contexts/contextsdialog.h"
 
 #include <QCheckBox>
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
 #include <QFile>
 #include <QInputDialog>
 #include <QLabel>
@@ -18,6 +20,7 @@
 #include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -44,6 +47,8 @@ private Q_SLOTS:
     void testDialogRejectsDuplicateNamespace();
     void testDialogTestButtonShowsState();
     void testDialogEnterTokenConnectsAndGoesToKeychain();
+    void testDialogRestoresKeychainCredentialsAndSaves();
+    void testDialogCtrlTTestsTheSelectedContext();
 
 private:
     QByteArray kubeconfigYaml() const;
@@ -416,6 +421,62 @@ void TestContexts::testDialogEnterTokenConnectsAndGoesToKeychain()
         QVERIFY2(notice->text().startsWith(u"Not remembered: "_s), qPrintable(notice->text()));
     }
     QVERIFY(!notice->text().contains(QString::fromLatin1(m_server->adminToken())));
+}
+
+void TestContexts::testDialogRestoresKeychainCredentialsAndSaves()
+{
+    QSettings qsettings(m_dir.filePath(u"restore.ini"_s), QSettings::IniFormat);
+    app::Settings settings(qsettings);
+    settings.setUsesKeychain(u"tenant2"_s, app::CredentialKind::Token, true);
+    app::CredentialStore store(u"kubelb-console-test-%1"_s.arg(QCoreApplication::applicationPid()));
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    const bool keychain = bus.isConnected() && bus.interface()->isServiceRegistered(u"org.freedesktop.secrets"_s);
+    auto finish = [](app::CredentialJob* job) {
+        QSignalSpy done(job, &app::CredentialJob::finished);
+        job->start();
+        return done.wait(35000);
+    };
+    if (keychain)
+        QVERIFY(
+            finish(store.store(u"tenant2"_s, app::CredentialKind::Token, QString::fromLatin1(m_server->adminToken()))));
+
+    views::ContextsDialog dialog(&store);
+    dialog.setSettings(&settings);
+    QVERIFY(dialog.loadKubeconfigs({ writeKubeconfig() }));
+    auto* notice = dialog.findChild<QLabel*>(u"loadNotice"_s);
+    if (keychain) {
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.hasTypedCredential(u"tenant2"_s), 35000);
+        dialog.testContext(u"tenant2"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.report(u"tenant2"_s).state, ConnectionState::Connected, 20000);
+        QVERIFY(finish(store.remove(u"tenant2"_s, app::CredentialKind::Token)));
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(notice->text().startsWith(u"Not loaded from the keychain: "_s), 35000);
+        QVERIFY(!dialog.hasTypedCredential(u"tenant2"_s));
+    }
+
+    dialog.findChild<QRadioButton*>(u"management:kubelb"_s)->setChecked(true);
+    dialog.findChild<QCheckBox*>(u"tenant:tenant2"_s)->setChecked(true);
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    const views::ConsoleConfig saved = app::Settings(qsettings).consoleConfig();
+    QCOMPARE(saved.managementContext, u"kubelb"_s);
+    QCOMPARE(saved.tenants.size(), 1);
+    QCOMPARE(saved.tenants[0].managementNamespace, u"tenant-tenant2"_s);
+}
+
+void TestContexts::testDialogCtrlTTestsTheSelectedContext()
+{
+    views::ContextsDialog dialog;
+    QVERIFY(dialog.loadKubeconfigs({ writeKubeconfig() }));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    auto* table = dialog.findChild<QTableWidget*>(u"contextsTable"_s);
+    table->setFocus();
+    table->setCurrentCell(0, 0); // kubelb
+    QTest::keyClick(table, Qt::Key_Down); // tenant1
+    QTest::keyClick(table, Qt::Key_T, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.report(u"tenant1"_s).state, ConnectionState::Connected, 20000);
+    QCOMPARE(dialog.report(u"kubelb"_s).state, ConnectionState::Unknown);
 }
 
 QTEST_MAIN(TestContexts)

@@ -2,6 +2,7 @@
 
 #include "views/badges.h"
 
+#include <QAction>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -133,6 +134,14 @@ ContextsDialog::ContextsDialog(app::CredentialStore* store, QWidget* parent)
     m_validationLabel->setWordWrap(true);
     m_validationLabel->hide();
 
+    auto* testCurrent = new QAction(tr("Test the selected context"), this);
+    testCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(testCurrent, &QAction::triggered, this, [this] {
+        if (const Row* row = m_rows.value(m_table->currentRow()))
+            testContext(row->context);
+    });
+    addAction(testCurrent);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     auto* testAll = buttons->addButton(tr("&Test all"), QDialogButtonBox::ActionRole);
     connect(testAll, &QPushButton::clicked, this, [this] {
@@ -179,6 +188,7 @@ bool ContextsDialog::loadKubeconfigs(const QStringList& files)
     m_loadLabel->setText(problems.join(u'\n'));
     m_loadLabel->setVisible(!problems.isEmpty());
     populate();
+    loadKeychainCredentials();
     return !configs.isEmpty();
 }
 
@@ -349,6 +359,10 @@ void ContextsDialog::accept()
         }
         return;
     }
+    if (m_settings) {
+        m_settings->setConsoleConfig(consoleConfig());
+        m_settings->sync();
+    }
     QDialog::accept();
 }
 
@@ -410,14 +424,43 @@ void ContextsDialog::promptCredential(const QString& context, app::CredentialKin
     }
     app::CredentialJob* job = m_store->store(context, kind, secret);
     connect(job, &app::CredentialJob::finished, this, [this](app::CredentialJob* done) {
-        if (done->error() == app::CredentialJob::Error::NoError)
+        if (done->error() == app::CredentialJob::Error::NoError) {
+            if (m_settings)
+                m_settings->setUsesKeychain(done->context(), done->kind(), true);
             Q_EMIT credentialStored(done->context(), done->kind());
-        else
-            m_loadLabel->setText(tr("Not remembered: %1").arg(done->errorString()));
-        m_loadLabel->setVisible(done->error() != app::CredentialJob::Error::NoError);
+        } else {
+            showNotice(tr("Not remembered: %1").arg(done->errorString()));
+        }
         testContext(done->context());
     });
     job->start();
+}
+
+void ContextsDialog::loadKeychainCredentials()
+{
+    if (!m_settings || !m_store)
+        return;
+    for (const Row* row : std::as_const(m_rows)) {
+        for (const app::CredentialKind kind : { app::CredentialKind::Token, app::CredentialKind::Password }) {
+            if (!m_settings->usesKeychain(row->context, kind) || m_typed.contains(row->context))
+                continue;
+            app::CredentialJob* job = m_store->load(row->context, kind);
+            connect(job, &app::CredentialJob::finished, this, [this](app::CredentialJob* done) {
+                if (done->error() == app::CredentialJob::Error::NoError)
+                    setTypedCredential(done->context(), done->kind(), done->secret());
+                else
+                    showNotice(tr("Not loaded from the keychain: %1").arg(done->errorString()));
+            });
+            job->start();
+        }
+    }
+}
+
+void ContextsDialog::showNotice(const QString& text)
+{
+    const QString current = m_loadLabel->isHidden() ? QString() : m_loadLabel->text();
+    m_loadLabel->setText(current.isEmpty() ? text : current + u'\n' + text);
+    m_loadLabel->setVisible(true);
 }
 
 void ContextsDialog::showMessage(int row)

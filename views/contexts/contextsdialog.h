@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/credentialstore.h"
+#include "app/settings.h"
 #include "kube/kubeconfig.h"
 #include "views/consoleconfig.h"
 #include "views/contexts/connectioncheck.h"
@@ -35,8 +36,13 @@ public:
     views::ConsoleConfig consoleConfig() const;
     /// What is wrong with the current choice, or "" when it can be accepted.
     QString validationError() const;
+    /// Remembers choices in `settings` (not owned): accept() saves the configuration, a stored typed credential sets
+    /// the context's keychain flag, and flagged contexts get their credential from the keychain when listed.
+    void setSettings(app::Settings* settings) { m_settings = settings; }
     /// Uses a typed credential for `context` (e.g. one loaded from the keychain) in its connection checks.
     void setTypedCredential(const QString& context, app::CredentialKind kind, const QString& secret);
+    /// Whether a typed credential (typed now or loaded from the keychain) is known for `context`.
+    bool hasTypedCredential(const QString& context) const { return m_typed.contains(context); }
     /// Starts a connection check of `context` (the row's Test button does the same).
     void testContext(const QString& context);
     /// The latest connection report of `context`.
@@ -57,10 +63,13 @@ private:
     void addRow(const kube::ContextInfo& info);
     void tenantToggled(const QString& context, bool on);
     void promptCredential(const QString& context, app::CredentialKind kind);
+    void loadKeychainCredentials();
+    void showNotice(const QString& text);
     void showMessage(int row);
     int rowOf(const QString& context) const;
 
     app::CredentialStore* m_store;
+    app::Settings* m_settings = nullptr;
     QStringList m_files;
     kube::Kubeconfig m_kubeconfig;
     QList<Row*> m_rows;
