@@ -49,6 +49,7 @@ private Q_SLOTS:
     void testDialogEnterTokenConnectsAndGoesToKeychain();
     void testDialogRestoresKeychainCredentialsAndSaves();
     void testDialogCtrlTTestsTheSelectedContext();
+    void testDialogReloadDuringACheckIsSafe();
 
 private:
     QByteArray kubeconfigYaml() const;
@@ -477,6 +478,19 @@ void TestContexts::testDialogCtrlTTestsTheSelectedContext()
     QTest::keyClick(table, Qt::Key_T, Qt::ControlModifier);
     QTRY_COMPARE_WITH_TIMEOUT(dialog.report(u"tenant1"_s).state, ConnectionState::Connected, 20000);
     QCOMPARE(dialog.report(u"kubelb"_s).state, ConnectionState::Unknown);
+}
+
+// A check still running when its row is rebuilt must not report into the deleted row (a sanitizer build turns that
+// into a failure; a plain build only shows the state of the new row).
+void TestContexts::testDialogReloadDuringACheckIsSafe()
+{
+    views::ContextsDialog dialog;
+    QVERIFY(dialog.loadKubeconfigs({ writeKubeconfig() }));
+    dialog.testContext(u"kubelb"_s);
+    QVERIFY(dialog.loadKubeconfigs({ writeKubeconfig() })); // the rows (and their checks) are rebuilt
+    QCOMPARE(dialog.report(u"kubelb"_s).state, ConnectionState::Unknown);
+    dialog.testContext(u"kubelb"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.report(u"kubelb"_s).state, ConnectionState::Connected, 20000);
 }
 
 QTEST_MAIN(TestContexts)

@@ -83,7 +83,9 @@ struct ContextsDialog::Row {
     QLineEdit* ns = nullptr;
     QLineEdit* metrics = nullptr;
     QTableWidgetItem* state = nullptr;
-    ConnectionCheck* check = nullptr;
+    ConnectionCheck* check = nullptr; ///< owned: a late report of a deleted row goes nowhere
+
+    ~Row() { delete check; }
 };
 
 ContextsDialog::ContextsDialog(app::CredentialStore* store, QWidget* parent)
