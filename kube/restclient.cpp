@@ -4,8 +4,10 @@
 #include "tls.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHash>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -24,8 +26,6 @@ using namespace Qt::StringLiterals;
 namespace kube {
 
 namespace {
-
-QThreadStorage<QNetworkAccessManager*> g_managers;
 
 /// The answer's error; a 401 names the context and the kind of credentials, since "Unauthorized" alone helps nobody.
 ApiError errorFor(const RestResponse& response, const ClientConfig& config)
@@ -47,27 +47,56 @@ ApiError errorFor(const RestResponse& response, const ClientConfig& config)
         401, error.reason(), u"the credentials for %1 were rejected (401 Unauthorized): %2"_s.arg(who, why));
 }
 
-// One manager per thread: QNetworkAccessManager is not thread-safe, and each worker blocks on its own.
-QPointer<QNetworkAccessManager>& applicationThreadManager()
-{
-    static QPointer<QNetworkAccessManager> manager;
-    return manager;
-}
-
-QNetworkAccessManager* threadManager()
-{
-    // The application thread's manager is released explicitly (releaseThreadNetwork()) while Qt's network stack
-    // is still alive; QThreadStorage would destroy it only after the application object and warn on exit.
-    QCoreApplication* app = QCoreApplication::instance();
-    if (app && QThread::currentThread() == app->thread()) {
-        auto& manager = applicationThreadManager();
+/// The network managers of one thread, one per TLS identity (trusted CAs, verification, client certificate): Qt
+/// reuses a cached connection by host and port alone, so a request with other TLS settings must not share a
+/// manager with one whose connection was verified, or authenticated by certificate, under different ones.
+class ThreadManagers : public QObject {
+public:
+    QNetworkAccessManager* forIdentity(const QByteArray& identity)
+    {
+        QNetworkAccessManager*& manager = m_managers[identity];
         if (!manager)
-            manager = new QNetworkAccessManager;
+            manager = new QNetworkAccessManager(this);
         return manager;
     }
+
+private:
+    QHash<QByteArray, QNetworkAccessManager*> m_managers;
+};
+
+QThreadStorage<ThreadManagers*> g_managers;
+
+// One set per thread: QNetworkAccessManager is not thread-safe, and each worker blocks on its own.
+QPointer<ThreadManagers>& applicationThreadManagers()
+{
+    static QPointer<ThreadManagers> managers;
+    return managers;
+}
+
+QNetworkAccessManager* threadManager(const QByteArray& identity)
+{
+    // The application thread's managers are released explicitly (releaseThreadNetwork()) while Qt's network stack
+    // is still alive; QThreadStorage would destroy them only after the application object and warn on exit.
+    QCoreApplication* app = QCoreApplication::instance();
+    if (app && QThread::currentThread() == app->thread()) {
+        auto& managers = applicationThreadManagers();
+        if (!managers)
+            managers = new ThreadManagers;
+        return managers->forIdentity(identity);
+    }
     if (!g_managers.hasLocalData())
-        g_managers.setLocalData(new QNetworkAccessManager);
-    return g_managers.localData();
+        g_managers.setLocalData(new ThreadManagers);
+    return g_managers.localData()->forIdentity(identity);
+}
+
+/// What a TLS connection made for `request` is bound to, as a short key.
+QByteArray tlsIdentity(const ClientConfig& config, const QNetworkRequest& request)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(config.caPem);
+    hash.addData(config.insecureSkipTlsVerify ? "\1" : "\0");
+    hash.addData(request.sslConfiguration().localCertificate().toDer());
+    return hash.result();
 }
 
 bool idempotent(const QByteArray& verb)
@@ -116,7 +145,7 @@ void releaseThreadNetwork()
 {
     QCoreApplication* app = QCoreApplication::instance();
     if (app && QThread::currentThread() == app->thread())
-        delete applicationThreadManager().data();
+        delete applicationThreadManagers().data();
     else if (g_managers.hasLocalData())
         g_managers.setLocalData(nullptr);
 }
@@ -288,7 +317,7 @@ RestResponse RestClient::sendOnce(const RestRequest& request, int timeoutMs)
         return RestResponse::failedLocally(prepared.error());
     if (timeoutMs > 0)
         prepared->setTransferTimeout(timeoutMs);
-    QNetworkAccessManager* manager = threadManager();
+    QNetworkAccessManager* manager = threadManager(tlsIdentity(m_config, *prepared));
     manager->setProxy(networkProxy(m_config));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, request.verb, request.body);
     if (!reply->isFinished()) {
@@ -405,7 +434,7 @@ void RestJob::send()
     }
     QElapsedTimer timer;
     timer.start();
-    QNetworkAccessManager* manager = threadManager();
+    QNetworkAccessManager* manager = threadManager(tlsIdentity(m_client.config(), *prepared));
     manager->setProxy(networkProxy(m_client.config()));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, m_request.verb, m_request.body);
     reply->setParent(this); // a job deleted early aborts its request

@@ -173,7 +173,7 @@ private:
     bool m_reauthenticated = false;
 };
 
-/// Deletes the calling thread's QNetworkAccessManager used by the synchronous facade. Call it on the application
+/// Deletes the calling thread's QNetworkAccessManagers used by the synchronous facade. Call it on the application
 /// thread before the QCoreApplication object is destroyed (short-lived CLI programs); it is recreated on demand.
 void releaseThreadNetwork();
 

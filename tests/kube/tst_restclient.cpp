@@ -1,4 +1,5 @@
 // The REST client against the embedded API server with fault injection: retries, backoff, limits, errors.
+#include "apiserver/pki.h"
 #include "kube/restclient.h"
 #include "kube/watchclient.h"
 #include "support/serverthread.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void testConnectionRefusedIsRetriedThenReported();
     void testMissingExecPluginFailsOnceWithItsOwnError();
     void testUnauthorizedNamesContextAndCredentials();
+    void testOtherTlsSettingsNeverReuseAVerifiedConnection();
     void testClientSideRateLimit();
     void testAsyncJobDoesNotBlock();
     void testWatchClientStreamsAndReportsGone();
@@ -207,6 +209,26 @@ void TestRestClient::testUnauthorizedNamesContextAndCredentials()
     job->start();
     QVERIFY(done.wait(10000));
     QVERIFY2(message.startsWith(u"the credentials for context \"tenant7\" were rejected"_s), qPrintable(message));
+}
+
+void TestRestClient::testOtherTlsSettingsNeverReuseAVerifiedConnection()
+{
+    kube::RestClient trusted(m_server->adminConfig());
+    const kube::RestRequest list { "GET", u"/api/v1/namespaces"_s, {}, {}, {}, "application/json" };
+    QCOMPARE(trusted.execute(list).code, 200);
+    // Same thread, same host:port, but a CA that did not sign the server's certificate: Qt caches connections by
+    // host and port, so without a manager per TLS identity this request would ride the verified connection.
+    const auto otherCa = apiserver::pki::createCertificateAuthority(u"someone-else"_s);
+    QVERIFY(otherCa);
+    kube::ClientConfig config = m_server->adminConfig();
+    config.caPem = otherCa->certPem;
+    kube::RestOptions options;
+    options.maxRetries = 0;
+    kube::RestClient untrusted(config, options);
+    const kube::RestResponse r = untrusted.execute(list);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.networkError.contains(u"SSL"_s), qPrintable(r.networkError));
+    QCOMPARE(trusted.execute(list).code, 200);
 }
 
 void TestRestClient::testClientSideRateLimit()
