@@ -205,7 +205,7 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
         response = errorResponse(kube::ApiError::tooLarge(u"Request entity too large: limit is 3145728"_s));
     } else if (const auto fault
         = info.isResourceRequest ? d->faults.errorFor(info.verb, info.resource) : std::nullopt) {
-        d->metrics.countFault(u"error"_s);
+        d->metrics.countInjectedError(fault->code());
         response = errorResponse(*fault);
     } else if (info.isResourceRequest) {
         response = d->serveResource(info, request, socket, *user, &streaming);
@@ -322,6 +322,9 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
         watches.append(stream);
         *streaming = true;
         stream->start();
+        // A resume refused only because the fault settings shrank the window is an injected 410.
+        if (stream->expired() && faults.config().watchWindow > 0)
+            metrics.countFault(u"expired"_s);
         return {};
     }
     const QByteArray body = request.body();

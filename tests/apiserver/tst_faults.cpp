@@ -90,6 +90,9 @@ void TestFaults::testInjectedErrors()
     QCOMPARE(admin().get(u"/api/v1/namespaces/default/secrets/x"_s).code, 404); // nothing was written
     const auto metrics = admin().get(u"/metrics"_s);
     QVERIFY(metrics.body.contains("kubelb_apiserver_injected_faults_total{type=\"error\"} 1"));
+    QVERIFY2(
+        metrics.body.contains("kubelb_apiserver_injected_errors_total{code=\"" + QByteArray::number(code) + "\"} 1"),
+        metrics.body.constData());
 }
 
 void TestFaults::testRulesMatchVerbAndResource()
@@ -134,6 +137,10 @@ void TestFaults::testShrunkWindowForces410OnResume()
     const QJsonObject event = QJsonDocument::fromJson(watch->readAll().trimmed()).object();
     QCOMPARE(event.value(u"type"_s).toString(), u"ERROR"_s);
     QCOMPARE(event.value(u"object"_s).toObject().value(u"code"_s).toInt(), 410);
+    // Counted as an injected fault: the window was shrunk by the fault settings.
+    const auto metrics = admin().get(u"/metrics"_s);
+    QVERIFY2(
+        metrics.body.contains("kubelb_apiserver_injected_faults_total{type=\"expired\"} 1"), metrics.body.constData());
 }
 
 void TestFaults::testRefusedConnectionsRecover()
