@@ -4,14 +4,19 @@
 #include "tls.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHash>
 #include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QThread>
 #include <QThreadStorage>
 #include <QTimer>
@@ -25,29 +30,59 @@ namespace kube {
 
 namespace {
 
-QThreadStorage<QNetworkAccessManager*> g_managers;
+Q_LOGGING_CATEGORY(lcRest, "kubelb.kube.rest")
 
-// One manager per thread: QNetworkAccessManager is not thread-safe, and each worker blocks on its own.
-QPointer<QNetworkAccessManager>& applicationThreadManager()
+// TLS verification is off only when the kubeconfig says so, and then the process says it once per server.
+void warnInsecureOnce(const ClientConfig& config)
 {
-    static QPointer<QNetworkAccessManager> manager;
-    return manager;
+    static QMutex mutex;
+    static QSet<QString> warned;
+    QMutexLocker lock(&mutex);
+    if (warned.contains(config.server))
+        return;
+    warned.insert(config.server);
+    qCWarning(lcRest).noquote() << u"TLS certificate verification is disabled for %1 (insecure-skip-tls-verify in "
+                                   "the kubeconfig): the server's identity is not checked"_s.arg(config.server);
 }
 
-QNetworkAccessManager* threadManager()
+// TLS settings (trusted CAs, verification, client certificate) live on a connection, and Qt keys its connection
+// cache by scheme, host and port only: requests with different TLS settings would borrow each other's connections,
+// and with them the other client's verification or identity. So each thread keeps one manager per TLS identity.
+struct ThreadManagers {
+    QHash<QByteArray, QNetworkAccessManager*> byTls;
+    ~ThreadManagers() { qDeleteAll(byTls); }
+};
+
+QThreadStorage<ThreadManagers*> g_managers;
+
+// The application thread's managers, released explicitly (releaseThreadNetwork()).
+QHash<QByteArray, QPointer<QNetworkAccessManager>>& applicationThreadManagers()
 {
-    // The application thread's manager is released explicitly (releaseThreadNetwork()) while Qt's network stack
-    // is still alive; QThreadStorage would destroy it only after the application object and warn on exit.
+    static QHash<QByteArray, QPointer<QNetworkAccessManager>> managers;
+    return managers;
+}
+
+// The attribute of a prepared request that names its TLS identity.
+constexpr auto kTlsIdentityAttribute = QNetworkRequest::Attribute(QNetworkRequest::User + 71);
+
+QNetworkAccessManager* threadManager(const QNetworkRequest& request)
+{
+    const QByteArray tls = request.attribute(kTlsIdentityAttribute).toByteArray();
+    // The application thread's managers are released explicitly (releaseThreadNetwork()) while Qt's network stack
+    // is still alive; QThreadStorage would destroy them only after the application object and warn on exit.
     QCoreApplication* app = QCoreApplication::instance();
     if (app && QThread::currentThread() == app->thread()) {
-        auto& manager = applicationThreadManager();
+        auto& manager = applicationThreadManagers()[tls];
         if (!manager)
             manager = new QNetworkAccessManager;
         return manager;
     }
     if (!g_managers.hasLocalData())
-        g_managers.setLocalData(new QNetworkAccessManager);
-    return g_managers.localData();
+        g_managers.setLocalData(new ThreadManagers);
+    QNetworkAccessManager*& manager = g_managers.localData()->byTls[tls];
+    if (!manager)
+        manager = new QNetworkAccessManager;
+    return manager;
 }
 
 bool idempotent(const QByteArray& verb)
@@ -95,9 +130,11 @@ struct RestClient::Limiter {
 void releaseThreadNetwork()
 {
     QCoreApplication* app = QCoreApplication::instance();
-    if (app && QThread::currentThread() == app->thread())
-        delete applicationThreadManager().data();
-    else if (g_managers.hasLocalData())
+    if (app && QThread::currentThread() == app->thread()) {
+        for (const auto& manager : std::as_const(applicationThreadManagers()))
+            delete manager.data();
+        applicationThreadManagers().clear();
+    } else if (g_managers.hasLocalData())
         g_managers.setLocalData(nullptr);
 }
 
@@ -176,6 +213,8 @@ RestClient::RestClient(ClientConfig config, RestOptions options)
     m_limiter->qps = m_options.qps;
     m_limiter->burst = std::max(1, m_options.burst);
     m_limiter->tokens = m_limiter->burst;
+    if (m_config.insecureSkipTlsVerify)
+        warnInsecureOnce(m_config);
 }
 
 RestClient::~RestClient() = default;
@@ -193,6 +232,13 @@ Expected<QNetworkRequest> RestClient::prepare(const RestRequest& request)
     if (!ssl)
         return ssl.error();
     configureRequest(req, m_config, *ssl, *credentials);
+    // Which manager (and so which pooled connections) may carry this request: see threadManager().
+    QCryptographicHash tls(QCryptographicHash::Sha256);
+    tls.addData(m_config.caPem);
+    tls.addData(m_config.insecureSkipTlsVerify ? "\1insecure\1" : "\1verify\1");
+    tls.addData(credentials->clientCertPem.isEmpty() ? m_config.clientCertPem : credentials->clientCertPem);
+    tls.addData(m_config.tlsServerName.toUtf8());
+    req.setAttribute(kTlsIdentityAttribute, tls.result());
     req.setHeader(QNetworkRequest::UserAgentHeader, m_options.userAgent);
     req.setRawHeader("Accept", request.accept);
     if (!request.body.isNull())
@@ -252,7 +298,7 @@ RestResponse RestClient::sendOnce(const RestRequest& request, int timeoutMs)
         return RestResponse { 0, {}, {}, prepared.error().message() };
     if (timeoutMs > 0)
         prepared->setTransferTimeout(timeoutMs);
-    QNetworkAccessManager* manager = threadManager();
+    QNetworkAccessManager* manager = threadManager(*prepared);
     manager->setProxy(networkProxy(m_config));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, request.verb, request.body);
     if (!reply->isFinished()) {
@@ -369,7 +415,7 @@ void RestJob::send()
     }
     QElapsedTimer timer;
     timer.start();
-    QNetworkAccessManager* manager = threadManager();
+    QNetworkAccessManager* manager = threadManager(*prepared);
     manager->setProxy(networkProxy(m_client.config()));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, m_request.verb, m_request.body);
     reply->setParent(this); // a job deleted early aborts its request
