@@ -206,7 +206,18 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
     } else if (const auto fault
         = info.isResourceRequest ? d->faults.errorFor(info.verb, info.resource) : std::nullopt) {
         d->metrics.countInjectedError(fault->code());
-        response = errorResponse(*fault);
+        if (fault->code() == 410) {
+            // As kube-apiserver answers a watch from too old a resourceVersion: a stream with one ERROR event.
+            http::beginChunked(socket, 200, "application/json");
+            http::writeChunk(socket,
+                QJsonDocument(QJsonObject { { u"type"_s, u"ERROR"_s }, { u"object"_s, fault->toStatus() } })
+                        .toJson(QJsonDocument::Compact)
+                    + '\n');
+            http::endChunked(socket);
+            streaming = true;
+        } else {
+            response = errorResponse(*fault);
+        }
     } else if (info.isResourceRequest) {
         response = d->serveResource(info, request, socket, *user, &streaming);
     } else if (auto r = method == u"GET" ? d->serveNonResource(path, query) : std::nullopt) {
