@@ -43,6 +43,9 @@ const QStringList kMgmtNamespaces { u"tenant-primary"_s, u"tenant-secondary"_s }
 
 QJsonObject chaosFaults()
 {
+    // KUBELB_CHAOS_FAULTS replaces the mix for exploratory runs (same JSON as PUT /debug/faults).
+    if (const QByteArray custom = qgetenv("KUBELB_CHAOS_FAULTS"); !custom.isEmpty())
+        return QJsonDocument::fromJson(custom).object();
     return QJsonObject { { u"errors"_s,
                              QJsonArray { QJsonObject { { u"code"_s, 500 }, { u"rate"_s, 0.05 } },
                                  QJsonObject { { u"code"_s, 429 }, { u"rate"_s, 0.01 }, { u"retryAfterSeconds"_s, 1 } },
@@ -385,7 +388,8 @@ void TestChaos::testThousandSyncSecretsSurviveFaultsAndKills()
     runPhase(u"create"_s, kCount,
         { { 0.2, [this] { killDaemon(m_ccm1); } }, { 0.5, [this] { killServer(m_tenant2); } },
             { 0.8, [this] { killServer(m_mgmt); } } });
-    // Update 40% (merge patches of stringData and GET+PUT of data), the Manager and tenant1's API server killed.
+    // Update 40% (merge patches of stringData and GET+PUT of data), the Manager, tenant1's API server and the CCM of
+    // tenant1 killed.
     int updates = 0;
     for (int i = 0; i < kCount; ++i) {
         if (i % 5 >= 2)
@@ -394,8 +398,9 @@ void TestChaos::testThousandSyncSecretsSurviveFaultsAndKills()
         ++updates;
     }
     runPhase(u"update"_s, updates,
-        { { 0.3, [this] { killDaemon(m_manager); } }, { 0.6, [this] { killServer(m_tenant1); } } });
-    // Delete 25% (some of them updated), the CCM of tenant2 killed meanwhile.
+        { { 0.3, [this] { killDaemon(m_manager); } }, { 0.6, [this] { killServer(m_tenant1); } },
+            { 0.85, [this] { killDaemon(m_ccm1); } } });
+    // Delete 25% (some of them updated), the CCM of tenant2 and the Manager killed meanwhile (finalizers wait).
     int deletes = 0;
     for (int i = 0; i < kCount; ++i) {
         if ((i / 2) % 4 != 3) // both tenants (record i belongs to tenant i % 2), updated ones among them
@@ -403,7 +408,8 @@ void TestChaos::testThousandSyncSecretsSurviveFaultsAndKills()
         m_driver->enqueue(i, chaos::Op::Delete);
         ++deletes;
     }
-    runPhase(u"delete"_s, deletes, { { 0.4, [this] { killDaemon(m_ccm2); } } });
+    runPhase(
+        u"delete"_s, deletes, { { 0.3, [this] { killDaemon(m_ccm2); } }, { 0.7, [this] { killDaemon(m_manager); } } });
     servicePendingRestarts(true);
     QVERIFY2(m_failure.isEmpty(), qPrintable(m_failure));
     QVERIFY2(m_driver->stats().failed == 0, qPrintable(u"operations given up: "_s + m_driver->failures()));
