@@ -471,10 +471,11 @@ void TestChaos::testThousandSyncSecretsSurviveFaultsAndKills()
     report(u"CHAOS SUMMARY: restarts: %1"_s.arg(m_restarts.join(u", "_s)));
     for (Cluster* c : { &m_mgmt, &m_tenant1, &m_tenant2 })
         report(u"CHAOS SUMMARY: %1 API server: %2"_s.arg(c->name, c->figures.describe()));
-    report(u"CHAOS SUMMARY: workload %1 ms; converged %2 ms after the faults were turned off; total %3 ms"_s
-               .arg(workloadMs)
+    report(u"CHAOS SUMMARY: workload %1 ms; converged %2 ms after the faults were turned off; total %3 ms; "
+           "%4 requests served by the three API servers"_s.arg(workloadMs)
                .arg(convergeMs)
-               .arg(total.elapsed()));
+               .arg(total.elapsed())
+               .arg(m_mgmt.figures.requests + m_tenant1.figures.requests + m_tenant2.figures.requests));
     QVERIFY(m_tenant1.figures.errors500 + m_tenant2.figures.errors500 + m_mgmt.figures.errors500 > 0);
     QVERIFY(m_mgmt.figures.watchDrops > 0 && m_mgmt.figures.expired > 0);
 }
