@@ -18,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 #include <memory>
@@ -544,6 +545,17 @@ void TestIsolation::testInsecureSkipTlsVerifyConnectsAndWarnsOnce()
         return m.contains(u"TLS certificate verification is disabled"_s) && m.contains(config->server);
     });
     QCOMPARE(warnings, 1);
+    lock.unlock();
+
+    // A real client process: kubelb-syncctl connects through the insecure kubeconfig and says so once on stderr.
+    QProcess ctl;
+    ctl.start(QStringLiteral(KUBELB_BINARY_DIR "/headless/kubelb-syncctl"),
+        { u"orphans"_s, u"--kubeconfig"_s, path, u"--management-context"_s, u"kubelb-sync"_s, u"--tenant"_s,
+            u"kubelb-sync=tenant-primary"_s, u"-o"_s, u"json"_s });
+    QVERIFY(ctl.waitForFinished(60000));
+    const QString err = QString::fromUtf8(ctl.readAllStandardError());
+    QVERIFY2(ctl.exitCode() == 0 || ctl.exitCode() == 3, qPrintable(err)); // 3: orphans found (stray objects)
+    QCOMPARE(err.count(u"TLS certificate verification is disabled for "_s + config->server), 1);
 }
 
 QTEST_GUILESS_MAIN(TestIsolation)
