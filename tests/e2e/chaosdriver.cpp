@@ -89,7 +89,7 @@ ByteMap Driver::nextData(Record& r) const
 void Driver::enqueue(int index, Op op)
 {
     Record& r = m_records[index];
-    Task t { index, op, 0, false, false, {} };
+    Task t { index, op, 0, false, {} };
     if (op != Op::Delete)
         t.data = nextData(r);
     m_queues[r.tenant].push_back(t);
@@ -210,7 +210,7 @@ void Driver::onReply(Lane& lane, Task t, const QByteArray& verb, QNetworkReply* 
             send(lane, t, "PUT", ssecPath(r, true), compact(o), "application/json");
             return;
         }
-        // The read-back of an ambiguous create that met 409 AlreadyExists: ours only if it holds our data.
+        // The read-back of a create that met 409 AlreadyExists: ours only if it holds our data.
         const auto s = kube::SyncSecret::fromJson(json);
         if (!s || s->normalizedData() != t.data) {
             giveUp(lane, t, u"%1/%2 exists with data that this driver never wrote"_s.arg(r.ns, r.name));
@@ -226,7 +226,10 @@ void Driver::onReply(Lane& lane, Task t, const QByteArray& verb, QNetworkReply* 
         done(lane, t);
         return;
     }
-    if (verb == "POST" && code == 409 && t.ambiguous) {
+    // Already there, or already gone: an earlier attempt (ours, unanswered, or resent by Qt on a dropped
+    // keep-alive connection) did it. A create counts only if the object holds exactly the data this one wrote
+    // (values are unique per write).
+    if (verb == "POST" && code == 409) {
         t.reading = true;
         begin(lane, t);
         return;
@@ -236,7 +239,7 @@ void Driver::onReply(Lane& lane, Task t, const QByteArray& verb, QNetworkReply* 
         begin(lane, t);
         return;
     }
-    if (verb == "DELETE" && code == 404 && t.ambiguous) {
+    if (verb == "DELETE" && code == 404) {
         m_records[t.index].deleted = true; // the unanswered attempt deleted it
         done(lane, t);
         return;
@@ -254,10 +257,8 @@ void Driver::retry(Lane& lane, Task t, int code, int retryAfterSeconds)
         ++m_stats.answered500;
     else if (code == 429)
         ++m_stats.answered429;
-    else if (code == 0) {
+    else if (code == 0)
         ++m_stats.noAnswer;
-        t.ambiguous = true;
-    }
     if (t.attempt >= kMaxAttempts) {
         giveUp(lane, t, u"no success after %1 attempts (last code %2)"_s.arg(t.attempt).arg(code));
         return;

@@ -51,7 +51,7 @@ struct DriverStats {
     int answered500 = 0;
     int answered429 = 0;
     int noAnswer = 0; ///< connection errors and timeouts (ambiguous)
-    int confirmedByRead = 0; ///< ambiguous creates whose 409 AlreadyExists was confirmed as our own write
+    int confirmedByRead = 0; ///< creates whose 409 AlreadyExists was confirmed as an earlier attempt's write
     int acknowledged = 0;
     int failed = 0; ///< operations given up after the retry budget (the suite fails on any)
 };
@@ -80,8 +80,7 @@ private:
         int index;
         Op op;
         int attempt = 0;
-        bool ambiguous = false; ///< an earlier attempt got no answer: it may have been applied
-        bool reading = false; ///< the GET before a PUT, or the read-back after an ambiguous create's 409
+        bool reading = false; ///< the GET before a PUT, or the read-back after a create's 409 AlreadyExists
         ByteMap data; ///< what this operation writes (fixed across its retries)
     };
     struct Lane {

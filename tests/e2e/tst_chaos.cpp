@@ -7,8 +7,9 @@
 //
 // Why the driver may treat an injected 500 as "not written": the embedded server decides on an injected error
 // before the request reaches the store (apiserver/handler.cpp), so a 500 or 429 answer never committed anything.
-// Only a request without an answer (connection dropped, timeout) is ambiguous; a retried create that then meets
-// 409 AlreadyExists reads the object back and counts it as its own only when the data is what it wrote.
+// Only a request without an answer (connection dropped, timeout) is ambiguous; a create that then meets 409
+// AlreadyExists (its retry, or Qt's own resend on a dropped keep-alive connection) reads the object back and counts
+// it as its own only when the data is what it wrote (every written value is unique).
 #include "chaosdriver.h"
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
@@ -458,7 +459,8 @@ void TestChaos::testThousandSyncSecretsSurviveFaultsAndKills()
     m_mgmt.figures.add(m_mgmt.metrics());
     const chaos::DriverStats& s = m_driver->stats();
     report(u"CHAOS SUMMARY: %1 SyncSecrets (%2 live, %3 deleted), %4 acknowledged writes; driver: %5 requests, "
-           "%6 retried (%7×500, %8×429, %9 without answer), %10 ambiguous creates confirmed by reading"_s.arg(kCount)
+           "%6 retried (%7×500, %8×429, %9 without answer), %10 unanswered creates confirmed by reading them back"_s
+               .arg(kCount)
                .arg(kCount - deletes)
                .arg(deletes)
                .arg(s.acknowledged)
