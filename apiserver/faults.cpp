@@ -22,8 +22,12 @@ std::optional<FaultConfig> FaultConfig::fromJson(const QJsonObject& json, QStrin
         const QJsonObject o = v.toObject();
         FaultRule r { o.value(u"verb"_s).toString(), o.value(u"resource"_s).toString(), o.value(u"code"_s).toInt(500),
             o.value(u"rate"_s).toDouble(), o.value(u"retryAfterSeconds"_s).toInt(1) };
-        if (r.code != 500 && r.code != 429 && r.code != 409) {
-            *error = u"fault code %1 is not one of 500, 429, 409"_s.arg(r.code);
+        if (r.code != 500 && r.code != 429 && r.code != 409 && r.code != 410) {
+            *error = u"fault code %1 is not one of 500, 429, 409, 410"_s.arg(r.code);
+            return std::nullopt;
+        }
+        if (r.code == 410 && r.verb != u"watch") {
+            *error = u"fault code 410 (Expired) applies to verb \"watch\" only"_s;
             return std::nullopt;
         }
         if (r.rate < 0 || r.rate > 1) {
@@ -66,6 +70,8 @@ std::optional<kube::ApiError> FaultInjector::errorFor(const QString& verb, const
         if (r.code == 429)
             return kube::ApiError(429, u"TooManyRequests"_s, u"injected fault: too many requests, retry later"_s)
                 .withRetryAfter(r.retryAfterSeconds);
+        if (r.code == 410)
+            return kube::ApiError::gone(u"injected fault: too old resource version"_s);
         if (r.code == 409)
             return kube::ApiError(409, u"Conflict"_s,
                 u"Operation cannot be fulfilled on %1: injected fault: the object has been modified; please apply "

@@ -13,7 +13,7 @@ namespace apiserver {
 struct FaultRule {
     QString verb; ///< get, list, watch, create, update, patch, delete, deletecollection
     QString resource; ///< plural resource name
-    int code = 500; ///< 500, 429 (with Retry-After) or 409
+    int code = 500; ///< 500, 429 (with Retry-After), 409, or 410 for watches (an ERROR event, as too old a version)
     double rate = 0; ///< 0..1
     int retryAfterSeconds = 1;
 };

@@ -205,8 +205,19 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
         response = errorResponse(kube::ApiError::tooLarge(u"Request entity too large: limit is 3145728"_s));
     } else if (const auto fault
         = info.isResourceRequest ? d->faults.errorFor(info.verb, info.resource) : std::nullopt) {
-        d->metrics.countFault(u"error"_s);
-        response = errorResponse(*fault);
+        d->metrics.countInjectedError(fault->code());
+        if (fault->code() == 410) {
+            // As kube-apiserver answers a watch from too old a resourceVersion: a stream with one ERROR event.
+            http::beginChunked(socket, 200, "application/json");
+            http::writeChunk(socket,
+                QJsonDocument(QJsonObject { { u"type"_s, u"ERROR"_s }, { u"object"_s, fault->toStatus() } })
+                        .toJson(QJsonDocument::Compact)
+                    + '\n');
+            http::endChunked(socket);
+            streaming = true;
+        } else {
+            response = errorResponse(*fault);
+        }
     } else if (info.isResourceRequest) {
         response = d->serveResource(info, request, socket, *user, &streaming);
     } else if (auto r = method == u"GET" ? d->serveNonResource(path, query) : std::nullopt) {
@@ -322,6 +333,9 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
         watches.append(stream);
         *streaming = true;
         stream->start();
+        // A resume refused only because the fault settings shrank the window is an injected 410.
+        if (stream->expired() && faults.config().watchWindow > 0)
+            metrics.countFault(u"expired"_s);
         return {};
     }
     const QByteArray body = request.body();

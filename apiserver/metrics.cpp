@@ -31,7 +31,12 @@ struct ApiMetrics::Private {
     prometheus::Family<prometheus::Counter>& faults = prometheus::BuildCounter()
                                                           .Name("kubelb_apiserver_injected_faults_total")
                                                           .Help("Faults injected by the embedded API server, by type "
-                                                                "(error, latency, watch_drop, refused).")
+                                                                "(error, latency, watch_drop, expired, refused).")
+                                                          .Register(*registry);
+    prometheus::Family<prometheus::Counter>& errors = prometheus::BuildCounter()
+                                                          .Name("kubelb_apiserver_injected_errors_total")
+                                                          .Help("Error answers injected by the embedded API server, "
+                                                                "by HTTP code (500, 429, 409).")
                                                           .Register(*registry);
 };
 
@@ -64,6 +69,16 @@ void ApiMetrics::countFault(const QString& type)
 {
     try {
         d->faults.Add({ { "type", type.toStdString() } }).Increment();
+    } catch (const std::exception& e) {
+        qCWarning(lcMetrics) << "cannot record a fault metric:" << e.what();
+    }
+}
+
+void ApiMetrics::countInjectedError(int code)
+{
+    countFault(QStringLiteral("error"));
+    try {
+        d->errors.Add({ { "code", std::to_string(code) } }).Increment();
     } catch (const std::exception& e) {
         qCWarning(lcMetrics) << "cannot record a fault metric:" << e.what();
     }

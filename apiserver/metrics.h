@@ -18,6 +18,8 @@ public:
         int code, double seconds);
     /// Counts one injected fault (kubelb_apiserver_injected_faults_total{type}).
     void countFault(const QString& type);
+    /// Counts one injected error answer: a fault of type "error" plus kubelb_apiserver_injected_errors_total{code}.
+    void countInjectedError(int code);
     /// Sets apiserver_storage_objects for one resource.
     void setStoredObjects(const QString& groupResource, double count);
     /// The text exposition format served on /metrics.

@@ -53,6 +53,7 @@ void WatchStream::start()
         }
         const bool replayed = m_store.replaySince(from, [this](const WatchEvent& e) { onEvent(e); });
         if (!replayed) {
+            m_expired = true;
             send(u"ERROR"_s,
                 kube::ApiError::gone(u"too old resource version: %1 (%2)"_s.arg(from).arg(m_store.windowStart()))
                     .toStatus());

@@ -43,6 +43,8 @@ public:
     void finish();
     /// Closes the connection abruptly (fault injection).
     void drop();
+    /// Whether start() answered 410 Expired (the requested resourceVersion is older than the window).
+    bool expired() const { return m_expired; }
 
 private:
     void onEvent(const WatchEvent& event);
@@ -54,6 +56,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     int m_listener = 0;
     bool m_finished = false;
+    bool m_expired = false;
     QTimer m_timeout;
     QTimer m_bookmark;
 };

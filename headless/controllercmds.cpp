@@ -237,7 +237,8 @@ int runCcm(const QStringList& args)
     auto tenant = loadConfig(o.value(u"kubeconfig"_s), o.value(u"context"_s), &warnings);
     auto management = loadConfig(o.value(u"kubelb-kubeconfig"_s), o.value(u"kubelb-context"_s), &warnings);
     for (const auto& w : warnings)
-        runtime::logging::log(runtime::logging::Level::Warning, u"kubelb.ccm"_s, w);
+        if (!w.contains(u"insecure-skip-tls-verify"_s)) // the REST client says that once per server
+            runtime::logging::log(runtime::logging::Level::Warning, u"kubelb.ccm"_s, w);
     if (!tenant || !management) {
         QTextStream(stderr) << "kubelb-syncd ccm: " << (tenant ? management.error() : tenant.error()).message() << '\n';
         return 1;
@@ -279,7 +280,8 @@ int runManager(const QStringList& args)
     QStringList warnings;
     auto cluster = loadConfig(o.value(u"kubeconfig"_s), o.value(u"context"_s), &warnings);
     for (const auto& w : warnings)
-        runtime::logging::log(runtime::logging::Level::Warning, u"kubelb.manager"_s, w);
+        if (!w.contains(u"insecure-skip-tls-verify"_s)) // the REST client says that once per server
+            runtime::logging::log(runtime::logging::Level::Warning, u"kubelb.manager"_s, w);
     if (!cluster) {
         QTextStream(stderr) << "kubelb-syncd manager: " << cluster.error().message() << '\n';
         return 1;

@@ -9,11 +9,14 @@
 #include <QEventLoop>
 #include <QHash>
 #include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QThread>
 #include <QThreadStorage>
 #include <QTimer>
@@ -26,6 +29,21 @@ using namespace Qt::StringLiterals;
 namespace kube {
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcRest, "kubelb.kube.rest")
+
+// TLS verification is off only when the kubeconfig says so, and then the process says it once per server.
+void warnInsecureOnce(const ClientConfig& config)
+{
+    static QMutex mutex;
+    static QSet<QString> warned;
+    QMutexLocker lock(&mutex);
+    if (warned.contains(config.server))
+        return;
+    warned.insert(config.server);
+    qCWarning(lcRest).noquote() << u"TLS certificate verification is disabled for %1 (insecure-skip-tls-verify in "
+                                   "the kubeconfig): the server's identity is not checked"_s.arg(config.server);
+}
 
 /// The answer's error; a 401 names the context and the kind of credentials, since "Unauthorized" alone helps nobody.
 ApiError errorFor(const RestResponse& response, const ClientConfig& config)
@@ -89,14 +107,13 @@ QNetworkAccessManager* threadManager(const QByteArray& identity)
     return g_managers.localData()->forIdentity(identity);
 }
 
+// The attribute of a prepared request that names its TLS identity (set by RestClient::prepare()).
+constexpr auto kTlsIdentityAttribute = QNetworkRequest::Attribute(QNetworkRequest::User + 71);
+
 /// What a TLS connection made for `request` is bound to, as a short key.
-QByteArray tlsIdentity(const ClientConfig& config, const QNetworkRequest& request)
+QByteArray tlsIdentity(const QNetworkRequest& request)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(config.caPem);
-    hash.addData(config.insecureSkipTlsVerify ? "\1" : "\0");
-    hash.addData(request.sslConfiguration().localCertificate().toDer());
-    return hash.result();
+    return request.attribute(kTlsIdentityAttribute).toByteArray();
 }
 
 bool idempotent(const QByteArray& verb)
@@ -241,6 +258,8 @@ RestClient::RestClient(ClientConfig config, RestOptions options)
     m_limiter->qps = m_options.qps;
     m_limiter->burst = std::max(1, m_options.burst);
     m_limiter->tokens = m_limiter->burst;
+    if (m_config.insecureSkipTlsVerify)
+        warnInsecureOnce(m_config);
 }
 
 RestClient::~RestClient() = default;
@@ -258,6 +277,13 @@ Expected<QNetworkRequest> RestClient::prepare(const RestRequest& request)
     if (!ssl)
         return ssl.error();
     configureRequest(req, m_config, *ssl, *credentials);
+    // Which manager (and so which pooled connections) may carry this request: see threadManager().
+    QCryptographicHash tls(QCryptographicHash::Sha256);
+    tls.addData(m_config.caPem);
+    tls.addData(m_config.insecureSkipTlsVerify ? "\1insecure\1" : "\1verify\1");
+    tls.addData(credentials->clientCertPem.isEmpty() ? m_config.clientCertPem : credentials->clientCertPem);
+    tls.addData(m_config.tlsServerName.toUtf8());
+    req.setAttribute(kTlsIdentityAttribute, tls.result());
     req.setHeader(QNetworkRequest::UserAgentHeader, m_options.userAgent);
     req.setRawHeader("Accept", request.accept);
     if (!request.body.isNull())
@@ -317,7 +343,7 @@ RestResponse RestClient::sendOnce(const RestRequest& request, int timeoutMs)
         return RestResponse::failedLocally(prepared.error());
     if (timeoutMs > 0)
         prepared->setTransferTimeout(timeoutMs);
-    QNetworkAccessManager* manager = threadManager(tlsIdentity(m_config, *prepared));
+    QNetworkAccessManager* manager = threadManager(tlsIdentity(*prepared));
     manager->setProxy(networkProxy(m_config));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, request.verb, request.body);
     if (!reply->isFinished()) {
@@ -434,7 +460,7 @@ void RestJob::send()
     }
     QElapsedTimer timer;
     timer.start();
-    QNetworkAccessManager* manager = threadManager(tlsIdentity(m_client.config(), *prepared));
+    QNetworkAccessManager* manager = threadManager(tlsIdentity(*prepared));
     manager->setProxy(networkProxy(m_client.config()));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, m_request.verb, m_request.body);
     reply->setParent(this); // a job deleted early aborts its request

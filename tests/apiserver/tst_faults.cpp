@@ -24,6 +24,7 @@ private Q_SLOTS:
     void testLatencyDelaysAnswers();
     void testDroppedWatchStreams();
     void testShrunkWindowForces410OnResume();
+    void testInjected410EndsWatchesWithExpired();
     void testRefusedConnectionsRecover();
     void testFaultsFromConfigAtStart();
     void testAdminEndpointNeedsMasters();
@@ -90,6 +91,9 @@ void TestFaults::testInjectedErrors()
     QCOMPARE(admin().get(u"/api/v1/namespaces/default/secrets/x"_s).code, 404); // nothing was written
     const auto metrics = admin().get(u"/metrics"_s);
     QVERIFY(metrics.body.contains("kubelb_apiserver_injected_faults_total{type=\"error\"} 1"));
+    QVERIFY2(
+        metrics.body.contains("kubelb_apiserver_injected_errors_total{code=\"" + QByteArray::number(code) + "\"} 1"),
+        metrics.body.constData());
 }
 
 void TestFaults::testRulesMatchVerbAndResource()
@@ -134,6 +138,30 @@ void TestFaults::testShrunkWindowForces410OnResume()
     const QJsonObject event = QJsonDocument::fromJson(watch->readAll().trimmed()).object();
     QCOMPARE(event.value(u"type"_s).toString(), u"ERROR"_s);
     QCOMPARE(event.value(u"object"_s).toObject().value(u"code"_s).toInt(), 410);
+    // Counted as an injected fault: the window was shrunk by the fault settings.
+    const auto metrics = admin().get(u"/metrics"_s);
+    QVERIFY2(
+        metrics.body.contains("kubelb_apiserver_injected_faults_total{type=\"expired\"} 1"), metrics.body.constData());
+}
+
+void TestFaults::testInjected410EndsWatchesWithExpired()
+{
+    const QString rv = createSecret(u"first"_s);
+    setFaults(R"({"errors":[{"verb":"watch","code":410,"rate":1}]})");
+    ApiClient client = admin();
+    std::unique_ptr<QNetworkReply> watch(
+        client.stream(u"/api/v1/namespaces/default/secrets?watch=true&resourceVersion="_s + rv));
+    QSignalSpy finished(watch.get(), &QNetworkReply::finished);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(watch->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QJsonObject event = QJsonDocument::fromJson(watch->readAll().trimmed()).object();
+    QCOMPARE(event.value(u"type"_s).toString(), u"ERROR"_s);
+    QCOMPARE(event.value(u"object"_s).toObject().value(u"code"_s).toInt(), 410);
+    QCOMPARE(event.value(u"object"_s).toObject().value(u"reason"_s).toString(), u"Expired"_s);
+    // Only watches: lists and reads are served.
+    QCOMPARE(admin().get(u"/api/v1/namespaces/default/secrets"_s).code, 200);
+    const auto metrics = admin().get(u"/metrics"_s);
+    QVERIFY(metrics.body.contains("kubelb_apiserver_injected_errors_total{code=\"410\"} 1"));
 }
 
 void TestFaults::testRefusedConnectionsRecover()
@@ -184,6 +212,8 @@ void TestFaults::testBadFaultConfigIsRejected()
     QVERIFY(unknown.json.value(u"message"_s).toString().contains(u"explode"_s));
     QCOMPARE(admin().request("PUT", u"/debug/faults"_s, R"({"errors":[{"code":418,"rate":1}]})").code, 400);
     QCOMPARE(admin().request("PUT", u"/debug/faults"_s, "not json").code, 400);
+    // 410 is what a watch gets; a list or a write cannot be "too old".
+    QCOMPARE(admin().request("PUT", u"/debug/faults"_s, R"({"errors":[{"code":410,"rate":1}]})").code, 400);
 }
 
 QTEST_GUILESS_MAIN(TestFaults)

@@ -7,6 +7,7 @@
 #include "kube/objects.h"
 #include "kube/yaml.h"
 #include "support/apiclient.h"
+#include "support/e2elogs.h"
 #include "support/serverthread.h"
 
 #include <QDeadlineTimer>
@@ -230,6 +231,14 @@ void TestSteadyState::cleanupTestCase()
     m_ccm.reset();
     m_manager.reset();
     runtime::logging::setSink({});
+    // The captured controller log and the values go to the shared e2e log dir for tst_logscan.
+    QFile log(testsupport::e2eLogFile(u"controllers"_s));
+    if (log.open(QIODevice::WriteOnly)) {
+        QMutexLocker lock(&m_logMutex);
+        log.write(m_log);
+    }
+    for (int i = 0; i < kCount; ++i)
+        testsupport::secretValue(valueOf(i));
 }
 
 double TestSteadyState::reconciles(const QString& controller)

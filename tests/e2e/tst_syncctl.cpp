@@ -2,6 +2,7 @@
 // with no CCM, every orphan class created with kubectl, found by `orphans -o json`, removed by `cleanup --yes`,
 // and restored from the backup with `kubectl apply -f`. Secret values never appear in failure messages.
 #include "support/apiserverprocess.h"
+#include "support/e2elogs.h"
 #include "support/kubectl.h"
 
 #include <QDeadlineTimer>
@@ -115,8 +116,8 @@ void TestSyncctlE2E::initTestCase()
     m_demo.setProgram(QStringLiteral(KUBELB_BINARY_DIR "/headless/kubelb-syncd"));
     m_demo.setArguments({ u"demo"_s, u"--data-dir"_s, m_dir.filePath(u"demo"_s), u"--in-memory"_s,
         u"--enable-garbage-collector"_s, u"false"_s }); // the garbage collector would repair class 1 at once
-    m_demo.setStandardOutputFile(m_dir.filePath(u"demo.log"_s));
-    m_demo.setStandardErrorFile(m_dir.filePath(u"demo.err"_s));
+    m_demo.setStandardOutputFile(testsupport::e2eLogFile(u"demo-stdout"_s));
+    m_demo.setStandardErrorFile(testsupport::e2eLogFile(u"demo"_s));
     m_demo.start();
     QVERIFY(m_demo.waitForStarted(10000));
     const QString demoJson = m_dir.filePath(u"demo/demo.json"_s);

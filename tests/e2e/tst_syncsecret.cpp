@@ -7,6 +7,7 @@
 #include "kube/objects.h"
 #include "support/apiclient.h"
 #include "support/apiserverprocess.h"
+#include "support/e2elogs.h"
 #include "support/kubectl.h"
 
 #include <QDateTime>
@@ -261,7 +262,7 @@ private:
 QString TestSyncSecretE2E::value(const QString& v)
 {
     if (!m_values.contains(v))
-        m_values.append(v);
+        m_values.append(testsupport::secretValue(v));
     return v;
 }
 
@@ -331,7 +332,7 @@ void TestSyncSecretE2E::initTestCase()
     const QString managerKubeconfig = m_mgmt.server.writeKubeconfigWithToken(u"manager.kubeconfig"_s, managerToken);
     QVERIFY(!managerKubeconfig.isEmpty());
     m_manager.name = u"manager"_s;
-    m_manager.logPath = m_files.filePath(u"manager.log"_s);
+    m_manager.logPath = testsupport::e2eLogFile(u"manager"_s);
     m_manager.args = { u"manager"_s, u"--kubeconfig"_s, managerKubeconfig, u"--metrics-bind-address"_s,
         u"127.0.0.1:0"_s, u"--health-probe-bind-address"_s, u"127.0.0.1:0"_s, u"--log-level"_s, u"debug"_s };
 
@@ -350,7 +351,7 @@ void TestSyncSecretE2E::initTestCase()
             = m_mgmt.server.writeKubeconfigWithToken(u"ccm-%1.kubeconfig"_s.arg(s.mgmtNs), mgmtToken);
         QVERIFY(!tenantKubeconfig.isEmpty() && !mgmtKubeconfig.isEmpty());
         s.daemon->name = u"ccm-"_s + s.tenant->name;
-        s.daemon->logPath = m_files.filePath(s.daemon->name + u".log"_s);
+        s.daemon->logPath = testsupport::e2eLogFile(s.daemon->name);
         s.daemon->args = { u"ccm"_s, u"--kubeconfig"_s, tenantKubeconfig, u"--kubelb-kubeconfig"_s, mgmtKubeconfig,
             u"--cluster-name"_s, s.mgmtNs, u"--enable-secret-conversion"_s, u"--metrics-bind-address"_s,
             u"127.0.0.1:0"_s, u"--health-probe-bind-address"_s, u"127.0.0.1:0"_s, u"--log-level"_s, u"debug"_s };
@@ -1147,10 +1148,10 @@ void TestSyncSecretE2E::testFinalizersRemovedByHandLeaveNoOrphan()
 void TestSyncSecretE2E::testLeaderElectionWithShippedRbac()
 {
     m_managerLe.name = u"manager-leader-elect"_s;
-    m_managerLe.logPath = m_files.filePath(u"manager-le.log"_s);
+    m_managerLe.logPath = testsupport::e2eLogFile(u"manager-le"_s);
     m_managerLe.args = m_manager.args + QStringList { u"--leader-elect"_s };
     m_ccmLe.name = u"ccm-tenant1-leader-elect"_s;
-    m_ccmLe.logPath = m_files.filePath(u"ccm-tenant1-le.log"_s);
+    m_ccmLe.logPath = testsupport::e2eLogFile(u"ccm-tenant1-le"_s);
     m_ccmLe.args = m_ccm1.args + QStringList { u"--leader-elect"_s };
     QVERIFY(startDaemon(m_managerLe));
     QVERIFY(startDaemon(m_ccmLe));
@@ -1237,7 +1238,7 @@ void TestSyncSecretE2E::testLogsNeverContainSecretValues()
         if (!d->logPath.isEmpty())
             files << d->logPath << d->logPath + u".out"_s;
     for (const Cluster* c : { &m_tenant1, &m_tenant2, &m_mgmt })
-        files << c->server.path(u"server.log");
+        files << c->server.logPath();
     QList<QByteArray> needles;
     for (const QString& v : std::as_const(m_values)) {
         const QByteArray raw = v.toUtf8();

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,8 +45,15 @@ private Q_SLOTS:
     void testAsyncJobDoesNotBlock();
     void testWatchClientStreamsAndReportsGone();
     void testObserverSeesEveryAttempt();
+    void testInsecureClientDoesNotLendItsConnectionToAVerifyingOne();
+    void testVerifyingFailureDoesNotBreakAnInsecureClient();
+    void testClientCertificatesAreNotSharedBetweenClients();
 
 private:
+    /// A client certificate (PEM cert, key) signed by the server's CA.
+    QPair<QByteArray, QByteArray> clientCertificate(const QString& user, const QStringList& groups) const;
+
+    QTemporaryDir m_dir;
     std::unique_ptr<testsupport::ServerThread> m_server;
 };
 
@@ -53,9 +61,19 @@ void TestRestClient::initTestCase()
 {
     apiserver::ApiServerConfig config;
     config.watchWindow = 20;
+    config.dataDir = m_dir.filePath(u"data"_s); // for the CA key (client certificates)
     m_server = std::make_unique<testsupport::ServerThread>(config);
     QString error;
     QVERIFY2(m_server->start(&error), qPrintable(error));
+}
+
+QPair<QByteArray, QByteArray> TestRestClient::clientCertificate(const QString& user, const QStringList& groups) const
+{
+    QFile caCert(m_dir.filePath(u"data/ca.crt"_s)), caKey(m_dir.filePath(u"data/ca.key"_s));
+    if (!caCert.open(QIODevice::ReadOnly) || !caKey.open(QIODevice::ReadOnly))
+        return {};
+    const auto cert = apiserver::pki::createClientCertificate({ caCert.readAll(), caKey.readAll() }, user, groups);
+    return cert ? qMakePair(cert->certPem, cert->keyPem) : QPair<QByteArray, QByteArray> {};
 }
 
 void TestRestClient::cleanup()
@@ -294,6 +312,67 @@ void TestRestClient::testObserverSeesEveryAttempt()
     QCOMPARE(metrics[0].method, u"GET"_s);
     QCOMPARE(metrics[0].host, u"127.0.0.1"_s);
     QCOMPARE(metrics[0].code, 200);
+}
+
+// Qt keys its connection cache by scheme, host and port only: TLS settings (trusted CAs, verification, client
+// certificate) belong to each client, so two clients of one thread talking to one server must not share a
+// connection. Here an insecure client connects first; a client without the server's CA must still fail.
+void TestRestClient::testInsecureClientDoesNotLendItsConnectionToAVerifyingOne()
+{
+    kube::ClientConfig insecure = m_server->adminConfig();
+    insecure.caPem.clear();
+    insecure.insecureSkipTlsVerify = true;
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"TLS certificate verification is disabled"_s));
+    kube::RestClient lax(insecure);
+    QVERIFY(lax.get(kSecrets));
+    kube::ClientConfig untrusted = m_server->adminConfig();
+    untrusted.caPem.clear(); // the system CAs, which did not sign the server's certificate
+    kube::RestOptions once;
+    once.maxRetries = 0;
+    kube::RestClient strict(untrusted, once);
+    const auto r = strict.get(kSecrets);
+    QVERIFY2(!r, "a verifying client reused the connection an insecure client had opened");
+    QVERIFY2(r.error().message().contains(u"SSL"_s), qPrintable(r.error().message()));
+    // And the verifying client with the right CA works on the same server at the same time.
+    kube::RestClient right(m_server->adminConfig());
+    QVERIFY(right.get(kSecrets));
+}
+
+// The other way round: a failed verification must not poison the insecure client's connection.
+void TestRestClient::testVerifyingFailureDoesNotBreakAnInsecureClient()
+{
+    kube::ClientConfig untrusted = m_server->adminConfig();
+    untrusted.caPem.clear();
+    kube::RestOptions once;
+    once.maxRetries = 0;
+    kube::RestClient strict(untrusted, once);
+    QVERIFY(!strict.get(kSecrets));
+    kube::ClientConfig insecure = untrusted;
+    insecure.insecureSkipTlsVerify = true;
+    kube::RestClient lax(insecure);
+    const auto r = lax.get(kSecrets);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message()));
+}
+
+// Two identities by client certificate on one server from one thread: each request carries its own.
+void TestRestClient::testClientCertificatesAreNotSharedBetweenClients()
+{
+    const auto alice = clientCertificate(u"alice"_s, { u"system:masters"_s });
+    const auto bob = clientCertificate(u"bob"_s, {});
+    QVERIFY(!alice.first.isEmpty() && !bob.first.isEmpty());
+    const auto as = [&](const QPair<QByteArray, QByteArray>& cert) {
+        kube::ClientConfig c = m_server->adminConfig();
+        c.token.clear();
+        c.clientCertPem = cert.first;
+        c.clientKeyPem = cert.second;
+        return c;
+    };
+    kube::RestClient a(as(alice));
+    kube::RestClient b(as(bob));
+    QVERIFY(a.get(kSecrets));
+    const auto r = b.get(kSecrets);
+    QVERIFY2(!r && r.error().code() == 403, "bob's request was sent with alice's client certificate");
+    QVERIFY(a.get(kSecrets));
 }
 
 QTEST_GUILESS_MAIN(TestRestClient)

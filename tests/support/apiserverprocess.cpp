@@ -1,8 +1,12 @@
 #include "apiserverprocess.h"
 
+#include "e2elogs.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QThread>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -56,10 +60,13 @@ bool ApiServerProcess::start(QString* error, QDeadlineTimer deadline)
     }
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(QStringLiteral(KUBELB_BINARY_DIR "/headless/kubelb-syncd"));
-    m_process->setArguments({ u"apiserver"_s, u"--bind"_s, u"127.0.0.1:0"_s, u"--data-dir"_s, dataDir(),
-        u"--write-kubeconfig"_s, kubeconfigPath(), u"--token-file"_s, path(u"tokens.csv") });
+    m_process->setArguments(QStringList { u"apiserver"_s, u"--bind"_s, m_bind, u"--data-dir"_s, dataDir(),
+                                u"--write-kubeconfig"_s, kubeconfigPath(), u"--token-file"_s, path(u"tokens.csv") }
+        + m_extraArgs);
     // stderr goes to a file: nothing drains a pipe while the test blocks on kubectl.
-    m_process->setStandardErrorFile(path(u"server.log"), QIODevice::Append);
+    if (m_logPath.isEmpty())
+        m_logPath = e2eLogFile(u"apiserver"_s);
+    m_process->setStandardErrorFile(m_logPath, QIODevice::Append);
     m_process->start();
     if (!m_process->waitForStarted(deadline.remainingTime())) {
         *error = u"cannot start %1: %2"_s.arg(m_process->program(), m_process->errorString());
@@ -105,6 +112,24 @@ bool ApiServerProcess::restart(QString* error)
     return start(error);
 }
 
+bool ApiServerProcess::restartOnSamePort(QString* error)
+{
+    const QUrl url(m_url);
+    kill();
+    if (url.port() > 0)
+        m_bind = u"127.0.0.1:%1"_s.arg(url.port());
+    // The kernel may still hold the port for a moment after SIGKILL: retry for a few seconds.
+    const QDeadlineTimer deadline(15000);
+    for (;;) {
+        if (start(error, QDeadlineTimer(qMax<qint64>(1, deadline.remainingTime()))))
+            return true;
+        kill();
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(200);
+    }
+}
+
 QString ApiServerProcess::writeKubeconfigWithToken(const QString& fileName, const QString& token) const
 {
     QFile in(kubeconfigPath());
@@ -119,7 +144,7 @@ QString ApiServerProcess::writeKubeconfigWithToken(const QString& fileName, cons
 
 QByteArray ApiServerProcess::log() const
 {
-    QFile file(path(u"server.log"));
+    QFile file(m_logPath);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 

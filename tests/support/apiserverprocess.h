@@ -33,6 +33,10 @@ public:
     void kill();
     /// kill() then start() with the same data dir (the port changes).
     bool restart(QString* error);
+    /// kill() then start() with the same data dir on the same port (clients keep their kubeconfigs).
+    bool restartOnSamePort(QString* error);
+    /// More `kubelb-syncd apiserver` flags (e.g. --faults, --context-name); take effect at the next start().
+    void setExtraArguments(const QStringList& args) { m_extraArgs = args; }
 
     /// Whether the process is running.
     bool isRunning() const { return m_process && m_process->state() == QProcess::Running; }
@@ -48,6 +52,8 @@ public:
     QString writeKubeconfigWithToken(const QString& fileName, const QString& token) const;
     /// Everything the server wrote to stderr so far (for failure diagnostics).
     QByteArray log() const;
+    /// The server's stderr log, under testsupport::e2eLogDir() (kept across restarts, scanned by tst_logscan).
+    QString logPath() const { return m_logPath; }
 
 private:
     bool writeTokenFile(QString* error) const;
@@ -58,6 +64,9 @@ private:
     std::unique_ptr<QProcess> m_process;
     QByteArray m_stdout;
     QString m_url;
+    QString m_bind = QStringLiteral("127.0.0.1:0");
+    QStringList m_extraArgs;
+    QString m_logPath;
 };
 
 } // namespace testsupport
