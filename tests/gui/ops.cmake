@@ -1,0 +1,3 @@
+# Console operations (views/charts, views/orphans and their models): included by tests/CMakeLists.txt in GUI builds.
+kubelb_add_test(NAME tst_prometheus SOURCES models/tst_prometheus.cpp LIBS kubelb_models LABELS unit)
+kubelb_add_test(NAME tst_opsmodels SOURCES models/tst_opsmodels.cpp LIBS kubelb_models LABELS unit)
