@@ -173,9 +173,11 @@ void MetricsSeriesModel::append(const SeriesKey& key, qint64 x, double value)
     m_series[row].points.append(QPointF(double(x), value));
 }
 
-QString MetricsSeriesModel::seriesName(const SeriesKey& key)
+QString MetricsSeriesModel::seriesName(const SeriesKey& key, bool withSource)
 {
-    QStringList parts { key.source, key.controller, key.ns.isEmpty() ? u"all namespaces"_s : key.ns };
+    QStringList parts { key.controller, key.ns.isEmpty() ? u"all namespaces"_s : key.ns };
+    if (withSource)
+        parts.prepend(key.source);
     if (!key.result.isEmpty())
         parts.append(key.result);
     return parts.join(u" · "_s);

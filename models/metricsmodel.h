@@ -74,8 +74,11 @@ public:
     const MetricSeries& series(int row) const { return m_series.at(row); }
     /// The row of `key`, or -1.
     int rowOf(const SeriesKey& key) const { return m_rows.value(key, -1); }
-    /// "source · controller · namespace · result" for legends and tooltips.
-    static QString seriesName(const SeriesKey& key);
+    /// "source · controller · namespace · result" for legends and tooltips (without the source when
+    /// `withSource` is false, e.g. while there is only one).
+    static QString seriesName(const SeriesKey& key, bool withSource = true);
+    /// How many sources have been scraped.
+    int sourceCount() const { return int(m_previous.size()); }
     /// A value with its unit: "1.25/s", "12.3 ms", "4".
     static QString formatValue(Measure measure, double value);
 
