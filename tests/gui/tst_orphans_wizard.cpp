@@ -16,12 +16,14 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTreeWidget>
 #include <optional>
 
@@ -82,6 +84,42 @@ data: {k: dmFsdWU=}
 const QByteArray kStuck = "apiVersion: kubelb.k8c.io/v1alpha1\nkind: SyncSecret\nmetadata:\n  name: orphan-stuck\n"
                           "  namespace: production\n  finalizers: [kubelb.k8c.io/lb-finalizer]\ndata: {k: dmFsdWU=}\n";
 
+/// The real cluster actions, with a hook that runs before the first change (dry runs pass straight through).
+class HookedActions : public models::ClusterActions {
+public:
+    HookedActions(std::unique_ptr<models::ClusterActions> inner, std::function<void()> beforeFirstChange)
+        : m_inner(std::move(inner))
+        , m_hook(std::move(beforeFirstChange))
+    {
+    }
+    models::ReadResult read(
+        const QString& context, const QString& kind, const QString& ns, const QString& name) override
+    {
+        return m_inner->read(context, kind, ns, name);
+    }
+    models::ActionResult remove(const models::ObjectRef& ref, bool dryRun) override
+    {
+        hook(dryRun);
+        return m_inner->remove(ref, dryRun);
+    }
+    models::ActionResult removeFinalizer(const models::ObjectRef& ref, const QString& finalizer, bool dryRun) override
+    {
+        hook(dryRun);
+        return m_inner->removeFinalizer(ref, finalizer, dryRun);
+    }
+
+private:
+    void hook(bool dryRun)
+    {
+        if (dryRun || !m_hook)
+            return;
+        const auto hook = std::exchange(m_hook, nullptr);
+        hook();
+    }
+    std::unique_ptr<models::ClusterActions> m_inner;
+    std::function<void()> m_hook;
+};
+
 } // namespace
 
 class TestOrphansWizard : public QObject {
@@ -93,8 +131,10 @@ private Q_SLOTS:
     void testWrongNameKeepsExecuteDisabled();
     void testCancelAtEveryStepChangesNothing_data();
     void testCancelAtEveryStepChangesNothing();
+    void testUnwritableBackupChangesNothing();
     void testExecuteRemovesTheOrphansWithBackupAndAudit();
     void testBackupRestoresWithKubectl();
+    void testCancelDuringExecutionStopsBetweenActions();
 
 private:
     KubectlResult kube(const QStringList& args, const QByteArray& stdinData = {}) const
@@ -311,6 +351,26 @@ void TestOrphansWizard::testCancelAtEveryStepChangesNothing()
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList()); // no backup, no audit
 }
 
+void TestOrphansWizard::testUnwritableBackupChangesNothing()
+{
+    const QString before = versions();
+    QTemporaryDir dir;
+    auto page = scannedPage(dir.path());
+    const QString unwritable = u"/proc/kubelb-backup.yaml"_s; // the folder exists; nobody can create files in it
+    CleanupWizard* w = driveTo(*page, CleanupWizard::ConfirmPageId, unwritable);
+    QVERIFY(w);
+    QTest::keyClicks(w->findChild<QLineEdit*>(u"confirmName"_s), u"kubelb"_s);
+    QTest::mouseClick(w->button(QWizard::CommitButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w->currentId(), int(CleanupWizard::ReportPageId), 60000);
+    QVERIFY(w->session().report.aborted);
+    QVERIFY(w->session().report.outcomes.isEmpty());
+    const QString summary = w->findChild<QLabel*>(u"reportSummary"_s)->text();
+    QVERIFY2(summary.contains(u"nothing changed"_s) && summary.contains(unwritable), qPrintable(summary));
+    QCOMPARE(versions(), before);
+    QFile audit(dir.filePath(u"audit.jsonl"_s));
+    QVERIFY(!audit.exists() || audit.size() == 0); // no action, no record
+}
+
 void TestOrphansWizard::testExecuteRemovesTheOrphansWithBackupAndAudit()
 {
     QTemporaryDir dir;
@@ -387,6 +447,48 @@ void TestOrphansWizard::testBackupRestoresWithKubectl()
             std::tuple { u"kubelb"_s, u"syncsecret"_s, u"stray"_s, u"orphan-unmapped"_s },
             std::tuple { u"tenant1"_s, u"syncsecret"_s, u"production"_s, u"orphan-stuck"_s } })
         KVERIFY(kube({ u"--context"_s, context, u"get"_s, kind, name, u"-n"_s, ns }));
+}
+
+void TestOrphansWizard::testCancelDuringExecutionStopsBetweenActions()
+{
+    // The restored objects are orphans again (the stuck one came back without its deletion, so it is live).
+    QTemporaryDir dir;
+    views::OrphanEnvironment env = environment(dir.path());
+    auto wizard = std::make_shared<QPointer<CleanupWizard>>();
+    env.makeActions = [clusters = m_clusters, wizard]() -> std::unique_ptr<models::ClusterActions> {
+        // Before the first change: press Cancel on the UI thread and wait until the run has seen it.
+        return std::make_unique<HookedActions>(std::make_unique<syncctl::RestClusterActions>(*clusters), [wizard] {
+            CleanupWizard* w = *wizard;
+            const auto cancel = w->session().cancel;
+            QMetaObject::invokeMethod(
+                w, [w] { w->reject(); }, Qt::QueuedConnection);
+            const QDeadlineTimer deadline(30000);
+            while (!cancel->load() && !deadline.hasExpired())
+                QThread::msleep(5);
+        });
+    };
+    views::OrphansPage page(env);
+    QVERIFY(waitUntil([&] { return !page.scanning(); }, 60000));
+    QCOMPARE(page.model()->rowCount(), 4);
+    *wizard = driveTo(page, CleanupWizard::ConfirmPageId, dir.filePath(u"b.yaml"_s));
+    CleanupWizard* w = *wizard;
+    QVERIFY(w);
+    QTest::keyClicks(w->findChild<QLineEdit*>(u"confirmName"_s), u"kubelb"_s);
+    QTest::mouseClick(w->button(QWizard::CommitButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w->currentId(), int(CleanupWizard::ReportPageId), 60000);
+    QVERIFY(w->isVisible()); // Cancel during execution stops the run, it does not close the wizard
+    const models::CleanupReport& report = w->session().report;
+    QVERIFY(report.cancelled);
+    QCOMPARE(report.count(models::ActionOutcome::Done), 1);
+    QCOMPARE(report.count(models::ActionOutcome::Skipped), 3);
+    QVERIFY(w->findChild<QLabel*>(u"reportSummary"_s)->text().contains(u"Cancelled"_s));
+    QFile audit(dir.filePath(u"audit.jsonl"_s));
+    QVERIFY(audit.open(QIODevice::ReadOnly));
+    QCOMPARE(audit.readAll().trimmed().split('\n').size(), 1);
+    QSignalSpy count(&page, &views::OrphansPage::orphanCountChanged);
+    QTest::mouseClick(w->button(QWizard::FinishButton), Qt::LeftButton);
+    QVERIFY(count.wait(60000));
+    QCOMPARE(count.last().first().toInt(), 3); // the three cancelled actions left their orphans in place
 }
 
 QTEST_MAIN(TestOrphansWizard)
