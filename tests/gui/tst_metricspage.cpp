@@ -5,6 +5,7 @@
 #include "views/charts/metricspage.h"
 
 #include <QChartView>
+#include <QDateTimeAxis>
 #include <QDir>
 #include <QLineSeries>
 #include <QSignalSpy>
@@ -12,6 +13,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QToolTip>
 #include <atomic>
 #include <cmath>
 
@@ -144,6 +146,16 @@ private Q_SLOTS:
             u"3.00/s"_s);
         QCOMPARE(tableCell(page, { u"p95 duration"_s, u"production"_s }, models::MetricsSeriesModel::LatestColumn),
             models::MetricsSeriesModel::formatValue(models::Measure::DurationP95, 0.00975));
+        // Hovering a line shows the measured value under the mouse.
+        Q_EMIT rate->hovered(rate->at(0) + QPointF(1500, 0.1), true);
+        QVERIFY2(QToolTip::text().contains(u"success"_s) && QToolTip::text().contains(u"3 /s"_s),
+            qPrintable(QToolTip::text()));
+        // The range switch widens the time axis from 5 minutes to an hour.
+        auto* axis = qobject_cast<QDateTimeAxis*>(
+            page.findChild<QChartView*>(u"reconcileRateChart"_s)->chart()->axes(Qt::Horizontal).first());
+        QCOMPARE(axis->min().secsTo(axis->max()), 300);
+        page.setRange(std::chrono::hours(1));
+        QCOMPARE(axis->min().secsTo(axis->max()), 3600);
         const QPixmap shot = page.grab();
         QVERIFY(!shot.isNull());
         QCOMPARE(shot.size(), QSize(1100, 760));
