@@ -7,6 +7,7 @@
 #include <QChartView>
 #include <QDateTimeAxis>
 #include <QDir>
+#include <QLabel>
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTableView>
@@ -218,6 +219,18 @@ private Q_SLOTS:
         QTRY_COMPARE(scraped.size(), 1);
         QVERIFY(!scraped.first().at(1).toString().isEmpty());
         QCOMPARE(page.model()->rowCount(), 0);
+        QVERIFY(page.findChild<QLabel*>(u"metricsStatus"_s)->text().contains(u"scrape failed"_s));
+    }
+
+    void testMalformedLinesAreCountedInTheStatus()
+    {
+        views::MetricsPage page;
+        QSignalSpy scraped(&page, &views::MetricsPage::scraped);
+        page.addSource(u"embedded"_s, [] { return QByteArray("workqueue_depth{name=\"ccm\"} 3\nnot prometheus\n"); });
+        QTRY_COMPARE(scraped.size(), 1);
+        QVERIFY2(page.findChild<QLabel*>(u"metricsStatus"_s)->text().contains(u"1 line(s) not understood"_s),
+            qPrintable(page.findChild<QLabel*>(u"metricsStatus"_s)->text()));
+        QCOMPARE(page.model()->rowCount(), 1); // the good line still counts
     }
 
     void testScreenshot()

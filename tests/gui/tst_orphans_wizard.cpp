@@ -274,8 +274,12 @@ void TestOrphansWizard::testScanFindsEveryClass()
     QCOMPARE(classOf.value(u"orphan-unmapped"_s), 5);
 
     // Del on a selected orphan opens the wizard with just that orphan checked.
+    page->resize(1180, 300);
     page->show();
     QVERIFY(QTest::qWaitForWindowActive(page.get()));
+    const QString shots = qEnvironmentVariable("KUBELB_SCREENSHOT_DIR");
+    if (!shots.isEmpty())
+        QVERIFY(page->grab().save(QDir(shots).filePath(u"orphans.png"_s)));
     page->table()->setFocus();
     page->table()->selectRow(0);
     QTest::keyClick(page->table(), Qt::Key_Delete);

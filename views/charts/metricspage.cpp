@@ -50,6 +50,7 @@ MetricsPage::MetricsPage(QWidget* parent)
     , m_clock([] { return QDateTime::currentDateTimeUtc(); })
 {
     m_pool.setMaxThreadCount(1);
+    m_status->setObjectName(u"metricsStatus"_s);
     m_range->addItem(tr("Last 5 minutes"), 300);
     m_range->addItem(tr("Last hour"), 3600);
     connect(m_range, &QComboBox::currentIndexChanged, this,
@@ -167,6 +168,7 @@ void MetricsPage::deliver(
     m_inFlight.remove(label);
     if (error.isEmpty()) {
         m_errors.remove(label);
+        m_unparsed.insert(label, int(exposition.errors.size()));
         m_last.insert(label, at);
         m_model->addScrape(label, at, exposition);
     } else {
@@ -187,7 +189,9 @@ void MetricsPage::updateStatus()
         if (m_errors.contains(label))
             parts.append(tr("%1: scrape failed (%2)").arg(label, m_errors.value(label)));
         else if (m_last.contains(label))
-            parts.append(tr("%1: scraped %2").arg(label, m_last.value(label).toLocalTime().toString(u"HH:mm:ss"_s)));
+            parts.append(tr("%1: scraped %2").arg(label, m_last.value(label).toLocalTime().toString(u"HH:mm:ss"_s))
+                + (m_unparsed.value(label) ? tr(" (%n line(s) not understood)", nullptr, m_unparsed.value(label))
+                                           : QString()));
         else
             parts.append(tr("%1: waiting for the first scrape").arg(label));
     }

@@ -69,6 +69,7 @@ private:
     QList<QPair<QString, Fetch>> m_sources;
     QSet<QString> m_inFlight;
     QHash<QString, QString> m_errors; ///< label → last scrape error
+    QHash<QString, int> m_unparsed; ///< label → lines of the last scrape that were not Prometheus text
     QHash<QString, QDateTime> m_last; ///< label → last successful scrape
     QThreadPool m_pool; ///< one worker: scrapes are short and sequential
 };
