@@ -14,7 +14,6 @@
 #include <QFile>
 #include <QHostInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -79,46 +78,6 @@ QString defaultBackupPath()
         u"kubelb-cleanup-backup-%1.yaml"_s.arg(QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_s)));
 }
 
-bool writeFile(const QString& path, const QByteArray& data)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return false;
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner); // the backup holds secret data
-    return f.write(data) == data.size() && f.commit();
-}
-
-// A backup holds objects of several clusters: one file per context, so that each restores with
-// `kubectl --context <context> apply -f <file>`. The management context's file is `path` itself.
-QMap<QString, QString> writeBackups(
-    const QString& path, const QByteArray& document, const models::CleanupPlan& plan, const QString& management)
-{
-    QHash<QString, QString> contextOf; // "kind/ns/name" → context
-    for (const auto& a : plan.actions) {
-        const auto& r = a.orphan.object;
-        contextOf.insert(r.kind + u'/' + r.namespace_ + u'/' + r.name, r.context);
-        contextOf.insert(u"Secret/"_s + r.namespace_ + u'/' + r.uid, r.context); // class 3: the copy's Secret
-    }
-    QMap<QString, QList<QJsonObject>> groups;
-    for (const auto& o : models::parseBackupDocument(document)) {
-        const QJsonObject meta = o.value(u"metadata"_s).toObject();
-        const QString key = o.value(u"kind"_s).toString() + u'/' + meta.value(u"namespace"_s).toString() + u'/'
-            + meta.value(u"name"_s).toString();
-        groups[contextOf.value(key, management)].append(o);
-    }
-    QMap<QString, QString> written;
-    const QString base = path.endsWith(u".yaml"_s) ? path.chopped(5) : path;
-    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
-        const QString file = it.key() == management ? path : u"%1.%2.yaml"_s.arg(base, it.key());
-        if (!writeFile(file, models::backupDocument(it.value())))
-            return {};
-        written.insert(it.key(), file);
-    }
-    if (groups.isEmpty() && !writeFile(path, models::backupDocument({})))
-        return {};
-    return written;
-}
-
 // The typed confirmation: the management context's name on stdin.
 bool confirmed(const QString& context, int actions)
 {
@@ -146,7 +105,7 @@ models::CleanupExecutor::Options executorOptions(const Options& o, const models:
     eo.writeBackup = [backup, dryRun, management](const QByteArray& data) {
         if (dryRun)
             return true;
-        backup->written = writeBackups(backup->path, data, *backup->plan, management);
+        backup->written = models::writeBackupFiles(backup->path, data, *backup->plan, management);
         return !backup->written.isEmpty();
     };
     eo.audit = [auditFile](const QJsonObject& record) {

@@ -4,6 +4,7 @@
 #include "models/jsonmeta.h"
 #include "models/verify.h"
 
+#include <QSaveFile>
 #include <algorithm>
 #include <optional>
 
@@ -118,8 +119,15 @@ CleanupReport CleanupExecutor::run(const CleanupPlan& plan)
         return report;
     }
     for (const PlannedAction& action : plan.actions) {
-        report.outcomes.append(execute(action));
-        audit(action, report.outcomes.last());
+        report.cancelled = report.cancelled || (m_options.cancelled && m_options.cancelled());
+        if (report.cancelled) {
+            report.outcomes.append({ action, ActionOutcome::Skipped, u"cancelled"_s });
+        } else {
+            report.outcomes.append(execute(action));
+            audit(action, report.outcomes.last());
+        }
+        if (m_options.progress)
+            m_options.progress(int(report.outcomes.size()) - 1, report.outcomes.last());
     }
     return report;
 }
@@ -153,6 +161,62 @@ void CleanupExecutor::audit(const PlannedAction& action, const ActionOutcome& ou
             { "context"_L1, ref.context }, { "object"_L1, ref.toJson() }, { "action"_L1, actionKindName(action.kind) },
             { "class"_L1, orphanClassName(action.orphan.cls) }, { "dryRun"_L1, m_options.dryRun },
             { "result"_L1, outcomeName(outcome.result) }, { "reason"_L1, outcome.reason } });
+}
+
+QMap<QString, QByteArray> backupsByContext(
+    const QByteArray& document, const CleanupPlan& plan, const QString& fallbackContext)
+{
+    QHash<QString, QString> contextOf; // "kind/ns/name" → context
+    for (const auto& a : plan.actions) {
+        const auto& r = a.orphan.object;
+        contextOf.insert(r.kind + u'/' + r.namespace_ + u'/' + r.name, r.context);
+        contextOf.insert(u"Secret/"_s + r.namespace_ + u'/' + r.uid, r.context); // class 3: the copy's Secret
+    }
+    QMap<QString, QList<QJsonObject>> groups;
+    for (const auto& o : parseBackupDocument(document)) {
+        const QJsonObject meta = o.value(u"metadata"_s).toObject();
+        const QString key = o.value(u"kind"_s).toString() + u'/' + meta.value(u"namespace"_s).toString() + u'/'
+            + meta.value(u"name"_s).toString();
+        groups[contextOf.value(key, fallbackContext)].append(o);
+    }
+    QMap<QString, QByteArray> out;
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it)
+        out.insert(it.key(), backupDocument(it.value()));
+    return out;
+}
+
+namespace {
+
+bool writeOwnerOnly(const QString& path, const QByteArray& data, QString* error)
+{
+    QSaveFile f(path);
+    if (f.open(QIODevice::WriteOnly)) {
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner); // the backup holds secret data
+        if (f.write(data) == data.size() && f.commit())
+            return true;
+    }
+    if (error)
+        *error = u"%1: %2"_s.arg(path, f.errorString());
+    return false;
+}
+
+} // namespace
+
+QMap<QString, QString> writeBackupFiles(const QString& path, const QByteArray& document, const CleanupPlan& plan,
+    const QString& managementContext, QString* error)
+{
+    QMap<QString, QByteArray> parts = backupsByContext(document, plan, managementContext);
+    if (!parts.contains(managementContext))
+        parts.insert(managementContext, backupDocument({}));
+    QMap<QString, QString> written;
+    const QString base = path.endsWith(u".yaml"_s) ? path.chopped(5) : path;
+    for (auto it = parts.cbegin(); it != parts.cend(); ++it) {
+        const QString file = it.key() == managementContext ? path : u"%1.%2.yaml"_s.arg(base, it.key());
+        if (!writeOwnerOnly(file, it.value(), error))
+            return {};
+        written.insert(it.key(), file);
+    }
+    return written;
 }
 
 } // namespace models

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <functional>
 
@@ -88,6 +89,7 @@ struct CleanupReport {
     QList<ActionOutcome> outcomes;
     bool aborted = false; ///< nothing was changed (e.g. the backup could not be written)
     QString abortReason;
+    bool cancelled = false; ///< Options::cancelled stopped the run; the remaining actions are Skipped "cancelled"
     int count(ActionOutcome::Result result) const;
 };
 
@@ -101,6 +103,8 @@ public:
         std::function<bool(const QByteArray&)> writeBackup; ///< must succeed before anything is changed
         std::function<void(const QJsonObject&)> audit; ///< one record per attempt (a JSON line)
         OrphanOptions classifier; ///< keep label / excluded namespaces re-checked on the fresh object
+        std::function<bool()> cancelled; ///< asked before each action (after the backup): true stops the run
+        std::function<void(int index, const ActionOutcome& outcome)> progress; ///< after each action of the plan
     };
 
     CleanupExecutor(ClusterActions& cluster, Options options);
@@ -115,5 +119,16 @@ private:
     ClusterActions& m_cluster;
     Options m_options;
 };
+
+/// The backup document of a run split by the context each object lives in (as `kubectl --context X apply -f`
+/// restores it); objects no planned action names go to `fallbackContext`. Each value is a backupDocument().
+QMap<QString, QByteArray> backupsByContext(
+    const QByteArray& document, const CleanupPlan& plan, const QString& fallbackContext);
+
+/// Writes backupsByContext(): `path` holds `managementContext`'s objects, `<path without .yaml>.<context>.yaml` the
+/// others; owner-only permissions (they hold secret data); `path` is written even when empty. Returns context →
+/// file, or an empty map with *error when a file could not be written.
+QMap<QString, QString> writeBackupFiles(const QString& path, const QByteArray& document, const CleanupPlan& plan,
+    const QString& managementContext, QString* error = nullptr);
 
 } // namespace models

@@ -3,6 +3,7 @@
 #include "models/cleanup.h"
 
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -282,6 +283,61 @@ private Q_SLOTS:
         }
         QCOMPARE(audit[2]["result"_L1].toString(), u"skipped"_s);
         QCOMPARE(audit[2]["object"_L1]["name"_L1].toString(), u"m9"_s);
+    }
+
+    void testCancelStopsBetweenActions()
+    {
+        const Snapshot world = orphanWorld();
+        FakeCluster cluster(world);
+        QByteArray backup;
+        QList<QJsonObject> audit;
+        CleanupExecutor::Options options = realRun(&backup, &audit);
+        QList<int> progress;
+        options.progress = [&progress](int index, const ActionOutcome&) { progress.append(index); };
+        options.cancelled = [&cluster] { return cluster.removed.size() == 2; };
+        const CleanupPlan plan = planCleanup(findOrphans(world), { true });
+        const CleanupReport report = CleanupExecutor(cluster, options).run(plan);
+        QVERIFY(report.cancelled);
+        QCOMPARE(cluster.removed.size(), 2);
+        QVERIFY(cluster.finalizersRemoved.isEmpty());
+        QCOMPARE(report.count(ActionOutcome::Done), 2);
+        QCOMPARE(report.count(ActionOutcome::Skipped), plan.actions.size() - 2);
+        QCOMPARE(report.outcomes.last().reason, u"cancelled"_s);
+        QCOMPARE(audit.size(), 2); // nothing was attempted after the cancel
+        QCOMPARE(progress, QList<int>({ 0, 1, 2, 3, 4 }));
+    }
+
+    void testCancelBeforeTheFirstActionChangesNothing()
+    {
+        const Snapshot world = orphanWorld();
+        FakeCluster cluster(world);
+        QByteArray backup;
+        CleanupExecutor::Options options = realRun(&backup);
+        options.cancelled = [] { return true; };
+        const CleanupReport report = CleanupExecutor(cluster, options).run(planCleanup(findOrphans(world)));
+        QVERIFY(report.cancelled);
+        QCOMPARE(report.count(ActionOutcome::Done), 0);
+        QVERIFY(cluster.removed.isEmpty());
+    }
+
+    void testBackupFilesPerContext()
+    {
+        const Snapshot world = orphanWorld();
+        FakeCluster cluster(world);
+        QByteArray backup;
+        const CleanupPlan plan = planCleanup(findOrphans(world), { true });
+        CleanupExecutor(cluster, realRun(&backup)).run(plan);
+        QTemporaryDir dir;
+        QString error;
+        const auto files = writeBackupFiles(dir.filePath(u"b.yaml"_s), backup, plan, u"mgmt"_s, &error);
+        QVERIFY2(!files.isEmpty(), qPrintable(error));
+        QCOMPARE(files.value(u"mgmt"_s), dir.filePath(u"b.yaml"_s));
+        QFile f(files.value(u"mgmt"_s));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(parseBackupDocument(f.readAll()).size(), parseBackupDocument(backup).size());
+        QCOMPARE(f.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+        QVERIFY(writeBackupFiles(u"/nonexistent-dir/b.yaml"_s, backup, plan, u"mgmt"_s, &error).isEmpty());
+        QVERIFY(error.contains(u"/nonexistent-dir/b.yaml"_s));
     }
 };
 
