@@ -212,6 +212,17 @@ void TestPackages::testSyncdUnitsAndConfiguration()
             args += { u"--kubelb-kubeconfig"_s, m_scratch.filePath(u"missing.kubeconfig"_s) };
         const Run check = run(root + u"/usr/bin/kubelb-syncd"_s, args, cleanEnvironment(), 30000);
         QVERIFY2(check.exitCode == 1 && check.err.contains(u"missing.kubeconfig"_s), check.describe().constData());
+        // And its values are used: the same file with a bad value is refused by name.
+        QFile bad(m_scratch.filePath(command + u"-bad.yaml"_s));
+        QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QByteArray example = readFile(config);
+        QVERIFY(example.contains("\nconcurrency: 4\n"));
+        bad.write(example.replace("\nconcurrency: 4\n", "\nconcurrency: 0\n"));
+        bad.close();
+        args[2] = bad.fileName();
+        const Run refused = run(root + u"/usr/bin/kubelb-syncd"_s, args, cleanEnvironment(), 30000);
+        QVERIFY2(refused.exitCode == 2 && refused.err.contains(u"--concurrency must be a positive number"_s),
+            refused.describe().constData());
 
         const QString unitPath = root + u"/usr/lib/systemd/system/"_s + unit;
         const QString text = QString::fromUtf8(readFile(unitPath));
