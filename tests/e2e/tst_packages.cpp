@@ -306,6 +306,21 @@ void TestPackages::testDockerfileInstallsThePackagedComponent()
         QVERIFY2(
             devPackages.contains(p), qPrintable(u"the Dockerfile installs "_s + p + u", which dev.sh does not list"_s));
 
+    // The runtime stage installs every library the package depends on (the slim base has libc and libstdc++).
+    const Run depends = run(u"dpkg-deb"_s, { u"-f"_s, debFor(u"kubelb-syncd"_s), u"Depends"_s });
+    RUN_OK(depends);
+    const QString runtimeStage = dockerfile.section(u"FROM debian:bookworm-slim"_s, 1);
+    for (const auto& dep : depends.out.split(u',', Qt::SkipEmptyParts)) {
+        const QString name = dep.trimmed().section(u' ', 0, 0);
+        if (name == u"libc6" || name == u"libgcc-s1" || name == u"libstdc++6")
+            continue;
+        static const QRegularExpression word(QStringLiteral("\\s(\\S+)"));
+        bool listed = false;
+        for (auto it = word.globalMatch(runtimeStage); it.hasNext() && !listed;)
+            listed = it.next().captured(1) == name;
+        QVERIFY2(listed, qPrintable(u"the runtime stage does not install "_s + name + u", a Depends of the .deb"_s));
+    }
+
     // Running the Dockerfile's install step (DESTDIR as there) installs exactly the .deb's files.
     const QString destdir = m_scratch.filePath(u"docker-out"_s);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
