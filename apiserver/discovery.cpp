@@ -1,5 +1,6 @@
 // Discovery (legacy form), /version, health, /metrics and the OpenAPI v3 documents kubectl needs.
 #include "apiserver_p.h"
+#include "kubelb/version.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -109,7 +110,7 @@ std::optional<Response> ApiServer::Private::serveNonResource(const QString& path
     if (path == u"/version")
         return jsonResponse(200,
             { { u"major"_s, u"1"_s }, { u"minor"_s, u"32"_s }, { u"gitVersion"_s, u"v1.32.0"_s },
-                { u"gitCommit"_s, QStringLiteral(KUBELB_GIT_HASH) }, { u"gitTreeState"_s, u"clean"_s },
+                { u"gitCommit"_s, QStringLiteral(KUBELB_PROJECT_GIT_HASH) }, { u"gitTreeState"_s, u"clean"_s },
                 { u"buildDate"_s, u"2026-01-01T00:00:00Z"_s }, { u"goVersion"_s, u"kubelb-sync " KUBELB_VERSION ""_s },
                 { u"compiler"_s, u"gc"_s }, { u"platform"_s, u"linux/amd64"_s } });
     if (path == u"/healthz" || path == u"/livez" || path == u"/readyz" || path.startsWith(u"/healthz/")

@@ -1,6 +1,7 @@
 // apiserver_bench: starts the real `kubelb-syncd apiserver` as a child process (in memory, then with --data-dir
 // SQLite) and measures create/update/get throughput, list latency and watch fan-out latency over HTTPS.
 #include "benchstats.h"
+#include "kubelb/version.h"
 #include "serverprocess.h"
 #include "workloads.h"
 
@@ -189,7 +190,8 @@ int main(int argc, char** argv)
         printRun(out, u"%1: median of %2 runs"_s.arg(mode).arg(good.size()), median);
         modes[mode] = QJsonObject { { u"runs"_s, runs }, { u"median"_s, median } };
     }
-    const QJsonObject doc { { u"benchmark"_s, u"apiserver_bench"_s }, { u"commit"_s, QStringLiteral(KUBELB_GIT_HASH) },
+    const QJsonObject doc { { u"benchmark"_s, u"apiserver_bench"_s },
+        { u"commit"_s, QStringLiteral(KUBELB_PROJECT_GIT_HASH) },
         { u"finishedAt"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },
         { u"config"_s, configJson(options, config) }, { u"modes"_s, modes } };
     if (!options.jsonFile.isEmpty()) {

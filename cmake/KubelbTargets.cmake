@@ -2,7 +2,9 @@
 function(kubelb_defaults target)
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror)
     target_compile_definitions(${target} PRIVATE QT_NO_CAST_FROM_ASCII QT_NO_FOREACH QT_NO_KEYWORDS
-        KUBELB_VERSION="${PROJECT_VERSION}" KUBELB_GIT_HASH="${KUBELB_GIT_HASH}")
+        KUBELB_VERSION="${PROJECT_VERSION}")
+    # The git hash lives in the generated kubelb/version.h (target kubelb_version), not in every target's flags:
+    # a new commit then recompiles the few files that print it instead of the whole tree.
 endfunction()
 
 # One test executable per suite: kubelb_add_test(NAME tst_store SOURCES ... LIBS ... [LABELS e2e] [TIMEOUT s])

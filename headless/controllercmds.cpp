@@ -104,6 +104,15 @@ private:
     QStringList m_known;
 };
 
+/// Every name of every option (what a --config file may use as keys).
+QStringList namesOf(const QList<QCommandLineOption>& options)
+{
+    QStringList names;
+    for (const auto& option : options)
+        names += option.names();
+    return names;
+}
+
 int usageError(const QString& command, const QString& message)
 {
     QTextStream(stderr) << "kubelb-syncd " << command << ": " << message << "\nRun 'kubelb-syncd " << command
@@ -212,16 +221,19 @@ int runCcm(const QStringList& args)
         "deleted SyncSecret.\n\nExample:\n  kubelb-syncd ccm --kubeconfig tenant.yaml --kubelb-kubeconfig kubelb.yaml "
         "--cluster-name tenant-primary"_s);
     parser.addHelpOption();
-    parser.addOptions(commonOptions(u"kube-system"_s));
-    parser.addOptions({
+    const QList<QCommandLineOption> common = commonOptions(u"kube-system"_s);
+    const QList<QCommandLineOption> own {
         { u"kubelb-kubeconfig"_s, u"Kubeconfig of the management (KubeLB) cluster. Required."_s, u"file"_s },
         { u"kubelb-context"_s, u"Context in the management kubeconfig."_s, u"name"_s },
         { u"cluster-name"_s, u"The tenant's namespace in the management cluster (e.g. tenant-primary). Required."_s,
             u"ns"_s },
         { u"enable-secret-conversion"_s,
             u"Also wrap Secrets labelled kubelb.k8c.io/managed-by=kubelb into SyncSecrets of the same name."_s },
-    });
+    };
+    parser.addOptions(common);
+    parser.addOptions(own);
     Options o(parser);
+    o.setKnown(namesOf(common + own));
     syncsecret::CcmSettings settings;
     if (const int code
         = parseCommon(u"ccm"_s, parser, args, o, &settings.manager, &settings.rest, &settings.concurrency);
@@ -260,11 +272,14 @@ int runManager(const QStringList& args)
         "or deleted Secrets, reports status, and deletes the Secret before releasing a deleted SyncSecret.\n\n"
         "Example:\n  kubelb-syncd manager --kubeconfig kubelb.yaml --leader-elect"_s);
     parser.addHelpOption();
-    parser.addOptions(commonOptions(u"kubelb"_s));
-    parser.addOption({ u"tenant-namespace-selector"_s,
-        u"Label selector of tenant namespaces (default: namespaces labelled kubelb.k8c.io/tenant or named tenant-*)."_s,
-        u"selector"_s });
+    const QList<QCommandLineOption> options = commonOptions(u"kubelb"_s)
+        + QList<QCommandLineOption> { { u"tenant-namespace-selector"_s,
+            u"Label selector of tenant namespaces (default: namespaces labelled kubelb.k8c.io/tenant or named "
+            "tenant-*)."_s,
+            u"selector"_s } };
+    parser.addOptions(options);
     Options o(parser);
+    o.setKnown(namesOf(options));
     syncsecret::ManagerSettings settings;
     if (const int code
         = parseCommon(u"manager"_s, parser, args, o, &settings.manager, &settings.rest, &settings.concurrency);

@@ -1,5 +1,6 @@
 // kubelb-syncctl: lineage, orphan detection, guarded cleanup and diagnosis of SyncSecret propagation.
 #include "kube/restclient.h"
+#include "kubelb/version.h"
 #include "syncctl_commands.h"
 #include "syncctl_options.h"
 
@@ -12,7 +13,7 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kubelb-syncctl"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(KUBELB_VERSION " (" KUBELB_GIT_HASH ")"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KUBELB_VERSION_STRING));
     const QStringList args = QCoreApplication::arguments().mid(1);
     if (args.value(0) == u"--version" || args.value(0) == u"version") {
         QTextStream(stdout) << "kubelb-syncctl " << QCoreApplication::applicationVersion() << '\n';

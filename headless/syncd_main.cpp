@@ -1,5 +1,6 @@
 // kubelb-syncd: the headless daemon. Subcommands select what runs; each has its own --help.
 #include "commands.h"
+#include "kubelb/version.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -31,7 +32,7 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kubelb-syncd"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(KUBELB_VERSION " (" KUBELB_GIT_HASH ")"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KUBELB_VERSION_STRING));
     QStringList args = QCoreApplication::arguments();
     QTextStream out(stdout);
     QTextStream err(stderr);

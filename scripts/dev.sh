@@ -17,6 +17,7 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite qtkeychain-qt6-dev
     libyaml-cpp-dev prometheus-cpp-dev libssl-dev
     xvfb xauth gnome-keyring dbus dbus-x11 procps
+    dpkg-dev desktop-file-utils appstream
 )
 
 as_root() {

@@ -174,8 +174,15 @@ kube::Expected<QJsonObject> LeaderElector::call(
         request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     const kube::RestResponse response
         = m_client.sendOnce(request, remaining < 0 ? 0 : int(std::max<qint64>(1, remaining)));
-    if (!response.ok())
-        return response.error();
+    if (!response.ok()) {
+        // As client-go does ("error retrieving resource lock …"): a refused or failing lock call is visible in the
+        // log (a 403 here means the Role lacks this verb). A missing Lease and a lost update race are routine.
+        const kube::ApiError error = response.error();
+        if (!(verb == "GET" && error.isNotFound()) && !error.isConflict())
+            qCWarning(lcLeader).noquote() << "lease" << m_config.leaseNamespace + u'/' + m_config.leaseName << verb
+                                          << "failed:" << error.message();
+        return error;
+    }
     const QJsonDocument doc = QJsonDocument::fromJson(response.body);
     if (!doc.isObject())
         return kube::ApiError::internal(u"the server answered with invalid JSON"_s);
