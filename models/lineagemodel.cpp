@@ -452,6 +452,15 @@ QModelIndex LineageModel::indexOfKey(const QString& key) const
     return createIndex(int(at - ns->chains.begin()), 0, const_cast<Node*>(ns));
 }
 
+QList<const LineageChain*> LineageModel::allChains() const
+{
+    QList<const LineageChain*> out;
+    out.reserve(qsizetype(m_order.size()));
+    for (int slot : m_order)
+        out.append(&m_entries[size_t(slot)].chain);
+    return out;
+}
+
 QMap<QString, QMap<ChainState, int>> LineageModel::stateCounts() const
 {
     QMap<QString, QMap<ChainState, int>> counts;

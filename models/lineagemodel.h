@@ -54,6 +54,8 @@ public:
     /// Chains known / shown.
     int chainCount() const { return int(m_byKey.size()); }
     int visibleChainCount() const { return m_visibleChains; }
+    /// Every chain (unfiltered), in display order.
+    QList<const LineageChain*> allChains() const;
     /// Chain counts per tenant group and state (unfiltered), for the overview.
     QMap<QString, QMap<ChainState, int>> stateCounts() const;
 
