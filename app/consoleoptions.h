@@ -18,7 +18,7 @@ struct ConsoleOptions {
     int settleSeconds = 60;
 };
 
-/// Parses `arguments` (argv without the program); false with *error (exit 2) or *help set (print, exit 0).
+/// Parses `arguments` (argv, the program first); false with *error (exit 2) or *help set (print, exit 0).
 bool parseConsoleOptions(const QStringList& arguments, ConsoleOptions* options, QString* error, QString* help);
 
 } // namespace app

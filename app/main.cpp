@@ -48,7 +48,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(KUBELB_VERSION));
     app::ConsoleOptions options;
     QString error, help;
-    if (!app::parseConsoleOptions(QApplication::arguments().mid(1), &options, &error, &help)) {
+    if (!app::parseConsoleOptions(QApplication::arguments(), &options, &error, &help)) {
         if (!help.isEmpty()) {
             QTextStream(stdout) << help;
             return 0;
@@ -95,7 +95,7 @@ int main(int argc, char** argv)
         QObject::connect(
             &window, &views::MainWindow::openKubeconfigRequested, &window, [&] { openKubeconfig(window, live, host); });
         if (!options.screenshot.isEmpty()) {
-            window.resize(1500, 860);
+            window.resize(1600, 900);
             window.show();
             const int minimumChains = options.demo ? 5 : 0;
             if (!app::takeScreenshot(

@@ -101,12 +101,14 @@ DetailPane::DetailPane(LiveState* live, AuditLog* audit, QWidget* parent)
     m_title->setFont(big);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setWordWrap(true);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_linkBox->addItems({ tr("Tenant SyncSecret"), tr("Management SyncSecret"), tr("Secret") });
     m_linkBox->setToolTip(tr("Which object of the chain the details below describe"));
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName(u"detailScroll"_s);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // text wraps to the pane's width
     auto* copy = new QPushButton(tr("Copy kubectl"), this);
     copy->setToolTip(tr("kubectl commands (with --context) for every object of the chain; no values"));
     auto* yaml = new QPushButton(tr("YAML (masked)"), this);
@@ -271,6 +273,7 @@ void DetailPane::addSection(const QString& title, const QString& html)
     auto* heading = new QLabel(u"<b>%1</b>"_s.arg(esc(title)), m_body);
     auto* text = new QLabel(html, m_body);
     text->setWordWrap(true);
+    text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long names are clipped, not scrolled
     text->setTextFormat(Qt::RichText);
     text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_bodyLayout->addWidget(heading);
@@ -296,6 +299,8 @@ void DetailPane::addDataSection(const models::LineageLink& link)
                 days < 0 ? tr("expired") : tr("expires in %1 days").arg(days));
         }
         auto* factsLabel = new QLabel(facts, m_body);
+        factsLabel->setWordWrap(true);
+        factsLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         factsLabel->setToolTip(u"sha256:"_s + QString::fromLatin1(key.sha256Hex));
         auto* value = new QLabel(MaskedValue.toString(), m_body);
         value->setObjectName(u"value:"_s + key.name);

@@ -107,6 +107,8 @@ MainWindow::MainWindow(LiveState* live, ControllerHost* controllers, AuditLog* a
     splitter->setStretchFactor(1, 3);
     splitter->setStretchFactor(2, 2);
     splitter->setChildrenCollapsible(false);
+    const int ch = fontMetrics().averageCharWidth();
+    splitter->setSizes({ ch * 34, ch * 110, ch * 62 });
     setCentralWidget(splitter);
     buildToolbar();
     m_status = new QLabel(this);
@@ -228,14 +230,13 @@ QWidget* MainWindow::buildLineagePage()
     m_tree->setItemDelegate(new BadgeDelegate(m_tree));
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setAlternatingRowColors(true);
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(models::LineageModel::NameColumn, QHeaderView::Stretch);
+    m_tree->header()->setStretchLastSection(true);
     const int ch = fontMetrics().averageCharWidth();
-    m_tree->setColumnWidth(models::LineageModel::TypeColumn, ch * 28);
+    m_tree->setColumnWidth(models::LineageModel::NameColumn, ch * 34);
+    m_tree->setColumnWidth(models::LineageModel::TypeColumn, ch * 30);
     m_tree->setColumnWidth(models::LineageModel::StateColumn, ch * 14);
-    m_tree->setColumnWidth(models::LineageModel::ManagementColumn, ch * 22);
-    m_tree->setColumnWidth(models::LineageModel::SecretColumn, ch * 22);
-    m_tree->setColumnWidth(models::LineageModel::AgeColumn, ch * 9);
+    m_tree->setColumnWidth(models::LineageModel::ManagementColumn, ch * 24);
+    m_tree->setColumnWidth(models::LineageModel::SecretColumn, ch * 24);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showCurrentDetails);
     connect(m_tree, &QTreeView::activated, this, [this] {
         showCurrentDetails();
