@@ -120,13 +120,15 @@ int main(int argc, char** argv)
 
     // Typing "app-1234" one key at a time, then "state:drifted", then clearing.
     QJsonArray keystrokes;
-    double worst = 0, total = 0;
+    double worst = 0, total = 0, worstCpu = 0;
     int count = 0;
     const auto type = [&](const QString& text) {
         for (int i = 1; i <= text.size(); ++i) {
             t.restart();
+            const double cpu = cpuMs();
             model.setFilterText(text.left(i));
             const double k = ms(t);
+            worstCpu = std::max(worstCpu, cpuMs() - cpu);
             worst = std::max(worst, k);
             total += k;
             ++count;
@@ -148,8 +150,9 @@ int main(int argc, char** argv)
         { u"loadAverage"_s, loadAverage() }, { u"threads"_s, int(std::thread::hardware_concurrency()) },
         { u"updateTenChains"_s,
             QJsonObject { { u"buildLineageMs"_s, relineageMs }, { u"modelUpdateMs"_s, updateMs } } },
-        { u"filterKeystrokeWorstMs"_s, worst }, { u"filterKeystrokeMeanMs"_s, total / count },
-        { u"filterClearMs"_s, clearMs }, { u"goalKeystrokeMs"_s, 50 }, { u"keystrokes"_s, keystrokes } };
+        { u"filterKeystrokeWorstMs"_s, worst }, { u"filterKeystrokeWorstCpuMs"_s, worstCpu },
+        { u"filterKeystrokeMeanMs"_s, total / count }, { u"filterClearMs"_s, clearMs }, { u"goalKeystrokeMs"_s, 50 },
+        { u"keystrokes"_s, keystrokes } };
     QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Indented);
     return 0;
 }

@@ -46,6 +46,24 @@ LineageFilter LineageFilter::parse(const QString& text)
     return filter;
 }
 
+bool LineageFilter::narrows(const LineageFilter& previous) const
+{
+    if (previous.m_terms.size() > m_terms.size())
+        return false;
+    for (qsizetype i = 0; i < previous.m_terms.size(); ++i) {
+        const Term& was = previous.m_terms.at(i);
+        const Term& now = m_terms.at(i);
+        if (was.field != now.field)
+            return false;
+        const bool implied = now.field == Field::Label ? now.value == was.value
+            : now.field == Field::State                ? now.value.startsWith(was.value)
+                                                       : now.value.contains(was.value);
+        if (!implied)
+            return false;
+    }
+    return true;
+}
+
 bool LineageFilter::matches(const FilterFields& fields) const
 {
     for (const Term& term : m_terms) {

@@ -26,6 +26,9 @@ public:
     static LineageFilter parse(const QString& text);
     bool isEmpty() const { return m_terms.isEmpty(); }
     bool matches(const FilterFields& fields) const;
+    /// True when everything this filter matches is also matched by `previous` (typing more narrows): the caller
+    /// may then test only what `previous` let through.
+    bool narrows(const LineageFilter& previous) const;
 
 private:
     enum class Field { Name, Namespace, Tenant, State, Label, Text };

@@ -72,7 +72,7 @@ struct LineageModel::Entry {
     QString groupSort; ///< orders tenants by name, the management-only group last
     QString ns;
     QString sortKey; ///< groupSort, ns, name, key separated by NUL: the order of m_order and of the tree
-    QString signature; ///< changes whenever what a row shows changes
+    quint64 seen = 0; ///< the setChains() call that last delivered this chain
     ChainState state = ChainState::Missing;
     qint64 lastChangeMs = 0;
     FilterFields fields;
@@ -91,12 +91,15 @@ struct LineageModel::Node {
 
 namespace {
 
-QString signatureOf(const LineageChain& c)
+/// Whether two versions of a chain show the same (same objects, versions, states and findings).
+bool sameChain(const LineageChain& a, const LineageChain& b)
 {
-    QString s;
-    for (const LineageLink* l : { &c.tenant, &c.management, &c.secret })
-        s += l->object.uid + u'@' + l->object.resourceVersion + u'#' + QString::number(int(l->state)) + u'|';
-    return s + c.warnings.join(u'\n');
+    const auto same = [](const LineageLink& x, const LineageLink& y) {
+        return x.state == y.state && x.object.uid == y.object.uid
+            && x.object.resourceVersion == y.object.resourceVersion;
+    };
+    return same(a.tenant, b.tenant) && same(a.management, b.management) && same(a.secret, b.secret)
+        && a.warnings == b.warnings;
 }
 
 QString shortName(const QString& name)
@@ -156,7 +159,6 @@ LineageModel::Entry LineageModel::makeEntry(const LineageChain& chain)
                                                         : chain.originNamespace;
     const QString name = chain.originName.isEmpty() ? chain.management.object.name : chain.originName;
     e.sortKey = e.groupSort + QChar(0) + e.ns + QChar(0) + name + QChar(0) + e.key;
-    e.signature = signatureOf(chain);
     for (const LineageLink* l : { &chain.tenant, &chain.management, &chain.secret })
         if (l->present() && l->lastChange.isValid())
             e.lastChangeMs = std::max(e.lastChangeMs, l->lastChange.toMSecsSinceEpoch());
@@ -187,26 +189,30 @@ int LineageModel::store(Entry entry)
         m_entries.emplace_back();
     }
     m_byKey.insert(entry.key, slot);
+    entry.seen = m_round;
     m_entries[size_t(slot)] = std::move(entry);
     return slot;
 }
 
 void LineageModel::setChains(const QList<LineageChain>& chains)
 {
-    QSet<QString> incoming;
-    incoming.reserve(chains.size());
+    const quint64 round = ++m_round;
     std::vector<const LineageChain*> changed;
     for (const LineageChain& chain : chains) {
-        const QString key = chainKey(chain);
-        incoming.insert(key);
-        const int slot = m_byKey.value(key, -1);
-        if (slot < 0 || m_entries[size_t(slot)].signature != signatureOf(chain))
+        const int slot = m_byKey.value(chainKey(chain), -1);
+        if (slot < 0) {
+            changed.push_back(&chain);
+            continue;
+        }
+        Entry& e = m_entries[size_t(slot)];
+        e.seen = round;
+        if (!sameChain(e.chain, chain))
             changed.push_back(&chain);
     }
     std::vector<int> removed;
-    for (auto it = m_byKey.cbegin(); it != m_byKey.cend(); ++it)
-        if (!incoming.contains(it.key()))
-            removed.push_back(it.value());
+    for (int slot : m_order)
+        if (m_entries[size_t(slot)].seen != round)
+            removed.push_back(slot);
     const size_t changes = changed.size() + removed.size();
     if (changes == 0)
         return;
@@ -224,7 +230,7 @@ void LineageModel::setChains(const QList<LineageChain>& chains)
             m_order[i] = int(i);
         std::sort(m_order.begin(), m_order.end(),
             [this](int a, int b) { return m_entries[size_t(a)].sortKey < m_entries[size_t(b)].sortKey; });
-        rebuild();
+        rebuild(m_order);
         endResetModel();
     } else {
         for (int slot : removed)
@@ -256,22 +262,33 @@ void LineageModel::setChains(const QList<LineageChain>& chains)
 void LineageModel::setFilterText(const QString& text)
 {
     LineageFilter filter = LineageFilter::parse(text);
+    const bool narrowing = !m_filter.isEmpty() && filter.narrows(m_filter);
     m_filterText = text;
     beginResetModel();
     m_filter = std::move(filter);
-    rebuild();
+    if (narrowing) {
+        // Typing on: only the rows shown now can still match.
+        std::vector<int> shown;
+        shown.reserve(size_t(m_visibleChains));
+        for (const auto& tenant : m_root->children)
+            for (const auto& ns : tenant->children)
+                shown.insert(shown.end(), ns->chains.begin(), ns->chains.end());
+        rebuild(shown);
+    } else {
+        rebuild(m_order);
+    }
     endResetModel();
     Q_EMIT countsChanged();
 }
 
-// The visible tree from m_order and the filter (inside a model reset).
-void LineageModel::rebuild()
+// The visible tree from `candidates` (slots in m_order order) and the filter (inside a model reset).
+void LineageModel::rebuild(const std::vector<int>& candidates)
 {
     m_root = std::make_unique<Node>();
     m_visibleChains = 0;
     Node* tenant = nullptr;
     Node* ns = nullptr;
-    for (int slot : m_order) {
+    for (int slot : candidates) {
         const Entry& e = m_entries[size_t(slot)];
         if (!m_filter.isEmpty() && !m_filter.matches(e.fields))
             continue;

@@ -76,7 +76,7 @@ private:
 
     static Entry makeEntry(const LineageChain& chain);
     int store(Entry entry);
-    void rebuild();
+    void rebuild(const std::vector<int>& candidates);
     static Node* appendNode(Node* parent, const QString& name, const QString& sortKey);
     void insertEntry(Entry entry);
     void removeEntry(int slot);
@@ -98,6 +98,7 @@ private:
     LineageFilter m_filter;
     QString m_filterText;
     int m_visibleChains = 0;
+    quint64 m_round = 0; ///< setChains() calls, for Entry::seen
 };
 
 } // namespace models

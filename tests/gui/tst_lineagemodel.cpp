@@ -190,6 +190,23 @@ private Q_SLOTS:
         QCOMPARE(model.visibleChainCount(), 6);
     }
 
+    void testTypingGivesTheSameRowsAsAFreshFilter()
+    {
+        LineageModel typed;
+        QAbstractItemModelTester tester(&typed, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        typed.setChains(world());
+        for (const QString& text :
+            { u"state:pending"_s, u"app-t tenant:tenant1"_s, u"label:team=payments"_s, u"ns:prod app=app-tls"_s }) {
+            for (qsizetype i = 1; i <= text.size(); ++i) {
+                typed.setFilterText(text.left(i));
+                LineageModel fresh;
+                fresh.setChains(world());
+                fresh.setFilterText(text.left(i));
+                QCOMPARE(visible(typed), visible(fresh));
+            }
+        }
+    }
+
     void testLargeSetsReset()
     {
         LineageModel model;

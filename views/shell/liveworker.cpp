@@ -197,7 +197,9 @@ void LiveWorker::changed()
 void LiveWorker::rebuild()
 {
     const models::Snapshot s = snapshot();
-    QList<models::LineageChain> chains = models::buildLineage(s);
+    models::LineageOptions options;
+    options.cache = &m_lineageCache;
+    QList<models::LineageChain> chains = models::buildLineage(s, options);
     QList<ContextStatus> statuses = computeStatuses();
     {
         QMutexLocker lock(&m_mutex);

@@ -51,6 +51,7 @@ private:
     std::vector<std::unique_ptr<Source>> m_sources;
     QList<models::TenantContext> m_tenants;
     QString m_management;
+    models::LineageCache m_lineageCache; ///< only objects whose resourceVersion changed are decoded again
     QList<models::LineageChain> m_chains;
     QList<ContextStatus> m_statuses;
     QTimer m_coalesce;
