@@ -237,6 +237,35 @@ private Q_SLOTS:
         QVERIFY(!yaml.contains(kValue) && !yaml.contains(kValueB64));
     }
 
+    void testKeyboardAndOverviewLinks()
+    {
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(m_window->currentSection(), views::MainWindow::Section::Overview);
+        QLabel* link = nullptr;
+        for (QLabel* label : m_window->sectionWidget(views::MainWindow::Section::Overview)->findChildren<QLabel*>())
+            if (label->text().contains(u"tenant:tenant2 state:synced"_s))
+                link = label;
+        QVERIFY(link);
+        Q_EMIT link->linkActivated(u"tenant:tenant2 state:synced"_s);
+        QCOMPARE(m_window->currentSection(), views::MainWindow::Section::Lineage);
+        QCOMPARE(m_window->filterEdit()->text(), u"tenant:tenant2 state:synced"_s);
+        QCOMPARE(m_window->lineageModel()->visibleChainCount(), 2); // app-tls and console-test
+
+        // Enter on a chain row opens its details; Esc clears the filter.
+        QTreeView* tree = m_window->lineageView();
+        const QModelIndex row = tree->model()->index(0, 0, tree->model()->index(0, 0, tree->model()->index(0, 0)));
+        tree->setFocus();
+        tree->setCurrentIndex(row);
+        QTest::keyClick(tree, Qt::Key_Return);
+        QTRY_VERIFY(m_window->detailPane()->kubectlCommands().contains(u"--context tenant2"_s));
+        QTest::keyClick(tree, Qt::Key_Escape);
+        QVERIFY(m_window->filterEdit()->text().isEmpty());
+        QTest::keyClick(m_window.get(), Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(m_window->currentSection(), views::MainWindow::Section::Controllers);
+        QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(m_window->currentSection(), views::MainWindow::Section::Lineage);
+    }
+
     void testFailingContextShowsItsError()
     {
         views::LiveState live;
