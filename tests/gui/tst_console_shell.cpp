@@ -6,6 +6,7 @@
 #include "models/lineagemodel.h"
 #include "views/shell/auditlog.h"
 #include "views/shell/controllerhost.h"
+#include "views/shell/controllerspage.h"
 #include "views/shell/detailpane.h"
 #include "views/shell/livestate.h"
 #include "views/shell/mainwindow.h"
@@ -264,6 +265,24 @@ private Q_SLOTS:
         QCOMPARE(m_window->currentSection(), views::MainWindow::Section::Controllers);
         QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
         QCOMPARE(m_window->currentSection(), views::MainWindow::Section::Lineage);
+    }
+
+    void testControllersStopAndStartFromThePage()
+    {
+        auto* page
+            = qobject_cast<views::ControllersPage*>(m_window->sectionWidget(views::MainWindow::Section::Controllers));
+        QVERIFY(page);
+        const auto* status = m_window->statusBar()->findChild<QLabel*>(u"statusText"_s);
+        QTest::mouseClick(page->stopButton(), Qt::LeftButton);
+        QVERIFY(!m_host->isRunning());
+        QTRY_VERIFY(status->text().contains(u"controllers stopped"_s));
+        QVERIFY(page->startButton()->isEnabled());
+        QTest::mouseClick(page->startButton(), Qt::LeftButton);
+        QVERIFY(m_host->isRunning());
+        QTRY_VERIFY(status->text().contains(u"ccm (tenant2) ▶"_s));
+        QCOMPARE(m_host->metricsUrls().size(), 3);
+        // The restarted controllers still keep the lineage synced.
+        QTRY_VERIFY_WITH_TIMEOUT(allSynced(m_window->lineageModel()), 30000);
     }
 
     void testFailingContextShowsItsError()
