@@ -89,7 +89,13 @@ ApiServer::ApiServer(ApiServerConfig config, QObject* parent)
     d->store.setWindowSize(d->config.watchWindow);
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    // Open watch streams (children of the listeners' sockets) unregister from the store when destroyed: the
+    // listeners go first, while the store still exists.
+    delete d->secure;
+    delete d->insecure;
+}
 
 Registry& ApiServer::registry()
 {

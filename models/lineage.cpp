@@ -6,6 +6,9 @@
 #include <QHash>
 #include <QMap>
 #include <QSet>
+#include <algorithm>
+#include <thread>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -60,32 +63,12 @@ QDateTime lastChange(const QJsonObject& object)
     return newest;
 }
 
-void addCertificate(
-    LineageLink& link, const QJsonObject& object, const LineageOptions& options, QDateTime now, QStringList& warnings)
-{
-    if (link.type != "kubernetes.io/tls"_L1 || !options.parseCertificate)
-        return;
-    const QByteArray crt = decodedData(object).value(u"tls.crt"_s);
-    CertificateInfo info;
-    if (crt.isEmpty() || !options.parseCertificate(crt, &info))
-        return;
-    const qint64 days = now.daysTo(info.notAfter);
-    info.expiresSoon = days < options.certificateWarningDays;
-    if (info.expiresSoon)
-        warnings.append(days < 0
-                ? u"%1: certificate %2 expired"_s.arg(link.object.display(), info.subjectCommonName)
-                : u"%1: certificate %2 expires in %3 days"_s.arg(link.object.display(), info.subjectCommonName)
-                      .arg(days));
-    link.certificate = info;
-}
-
-LinkState controllerState(const QJsonObject& object, const LineageLink& link)
+LinkState controllerState(const LineageLink& link)
 {
     if (link.phase == "Failed"_L1)
         return LinkState::Failed;
     if (link.phase == "Synced"_L1 && link.upToDate)
         return LinkState::Synced;
-    Q_UNUSED(object);
     return LinkState::Pending;
 }
 
@@ -94,11 +77,16 @@ LinkState controllerState(const QJsonObject& object, const LineageLink& link)
 DataSummary summarizeData(const QJsonObject& object)
 {
     DataSummary summary;
-    QCryptographicHash whole(QCryptographicHash::Sha256);
+    // One hash object per thread and purpose: creating them dominates for small values.
+    thread_local QCryptographicHash whole(QCryptographicHash::Sha256);
+    thread_local QCryptographicHash one(QCryptographicHash::Sha256);
+    whole.reset();
     const QMap<QString, QByteArray> data = decodedData(object);
+    summary.keys.reserve(data.size());
     for (auto it = data.cbegin(); it != data.cend(); ++it) {
-        summary.keys.append(
-            { it.key(), it.value().size(), QCryptographicHash::hash(it.value(), QCryptographicHash::Sha256).toHex() });
+        one.reset();
+        one.addData(it.value());
+        summary.keys.append({ it.key(), it.value().size(), one.result().toHex() });
         whole.addData(it.key().toUtf8() + '\0' + QByteArray::number(it.value().size()) + '\0');
         whole.addData(it.value());
     }
@@ -108,7 +96,113 @@ DataSummary summarizeData(const QJsonObject& object)
 
 namespace {
 
-/// Builds chains with hash indexes: one pass per object list.
+/// What one object contributes to any chain, computed once per uid and resourceVersion.
+struct Prepared {
+    LineageLink link; ///< state unset; certificate without expiresSoon
+    bool terminating = false;
+    QString ownerUid; ///< uid of the SyncSecret owner reference (Secrets)
+    bool kubelbSecret = false;
+    QString originName;
+    QString originNamespace;
+};
+
+/// One object to prepare.
+struct Job {
+    const QJsonObject* object;
+    const QString* context;
+    QLatin1StringView kind;
+};
+
+Prepared prepare(const Job& job, const LineageOptions& options)
+{
+    const QJsonObject& object = *job.object;
+    const QJsonObject metadata = object.value("metadata"_L1).toObject();
+    Prepared p;
+    LineageLink& l = p.link;
+    const QString kind = object.value("kind"_L1).toString();
+    l.object = ObjectRef { *job.context, kind.isEmpty() ? QString(job.kind) : kind,
+        metadata.value("namespace"_L1).toString(), metadata.value("name"_L1).toString(),
+        metadata.value("uid"_L1).toString(), metadata.value("resourceVersion"_L1).toString() };
+    const QJsonObject status = object.value("status"_L1).toObject();
+    l.phase = status.value("phase"_L1).toString();
+    l.message = meta::condition(object, u"Synced"_s).value("message"_L1).toString();
+    l.generation = metadata.value("generation"_L1).toInteger();
+    l.observedGeneration = status.value("observedGeneration"_L1).toInteger();
+    l.upToDate = job.kind == names::SecretKind || l.observedGeneration >= l.generation;
+    l.lastChange = lastChange(object);
+    l.type = object.value("type"_L1).toString();
+    const QJsonObject labels = metadata.value("labels"_L1).toObject();
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        l.labels.append(it.key() + u'=' + it.value().toString());
+    DataSummary data = summarizeData(object);
+    l.keys = std::move(data.keys);
+    l.fingerprint = std::move(data.fingerprint);
+    if (l.type == "kubernetes.io/tls"_L1 && options.parseCertificate) {
+        const QByteArray crt = decodedData(object).value(u"tls.crt"_s);
+        CertificateInfo info;
+        if (!crt.isEmpty() && options.parseCertificate(crt, &info))
+            l.certificate = info;
+    }
+    p.terminating = !metadata.value("deletionTimestamp"_L1).toString().isEmpty();
+    p.ownerUid = meta::syncSecretOwner(object).value("uid"_L1).toString();
+    p.kubelbSecret = meta::isKubelbSecret(object);
+    p.originName = meta::originName(object);
+    p.originNamespace = meta::originNamespace(object);
+    return p;
+}
+
+/// prepare() for every job; on several threads when there are many.
+void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const std::vector<size_t>& todo,
+    const LineageOptions& options)
+{
+    int threads
+        = options.threads > 0 ? options.threads : int(std::min(4u, std::max(1u, std::thread::hardware_concurrency())));
+    if (todo.size() < 4000)
+        threads = 1;
+    const auto work = [&](size_t from, size_t to) {
+        for (size_t i = from; i < to; ++i)
+            out[todo[i]] = prepare(jobs[todo[i]], options);
+    };
+    if (threads <= 1) {
+        work(0, todo.size());
+        return;
+    }
+    std::vector<std::thread> pool;
+    const size_t chunk = (todo.size() + size_t(threads) - 1) / size_t(threads);
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(work, std::min(todo.size(), chunk * size_t(t)), std::min(todo.size(), chunk * size_t(t + 1)));
+    work(0, std::min(todo.size(), chunk));
+    for (auto& thread : pool)
+        thread.join();
+}
+
+} // namespace
+
+struct LineageCache::Impl {
+    struct Item {
+        QString resourceVersion;
+        Prepared prepared;
+        quint64 seen = 0;
+    };
+    QHash<QString, Item> items; ///< context, kind, uid
+    quint64 build = 0;
+};
+
+LineageCache::LineageCache()
+    : d(std::make_unique<Impl>())
+{
+}
+
+LineageCache::~LineageCache() = default;
+
+qsizetype LineageCache::size() const
+{
+    return d->items.size();
+}
+
+namespace {
+
+/// Builds chains with hash indexes: every object prepared once (in parallel), then one pass per object list.
 class Builder {
 public:
     Builder(const Snapshot& snapshot, const LineageOptions& options)
@@ -116,122 +210,177 @@ public:
         , m_options(options)
         , m_now(options.now.isValid() ? options.now : snapshot.takenAt)
     {
+        std::vector<Job> jobs;
+        for (const TenantSnapshot& tenant : snapshot.tenants)
+            for (const QJsonObject& object : tenant.syncSecrets)
+                jobs.push_back({ &object, &tenant.tenant.context, names::SyncSecretKind });
+        m_firstManagement = jobs.size();
         for (const QJsonObject& object : snapshot.management.syncSecrets)
-            m_syncSecrets.insert(meta::key(meta::namespaceOf(object), meta::name(object)), &object);
+            jobs.push_back({ &object, &snapshot.management.context, names::SyncSecretKind });
+        m_firstSecret = jobs.size();
         for (const QJsonObject& object : snapshot.management.secrets)
-            m_secrets.insert(meta::key(meta::namespaceOf(object), meta::name(object)), &object);
+            jobs.push_back({ &object, &snapshot.management.context, names::SecretKind });
+        m_prepared.resize(jobs.size());
+        m_used.assign(jobs.size(), false);
+        resolve(jobs);
+        m_syncSecrets.reserve(qsizetype(m_firstSecret - m_firstManagement));
+        for (size_t i = m_firstManagement; i < m_firstSecret; ++i)
+            m_syncSecrets.insert(meta::key(m_prepared[i].link.object.namespace_, m_prepared[i].link.object.name), i);
+        m_secrets.reserve(qsizetype(jobs.size() - m_firstSecret));
+        for (size_t i = m_firstSecret; i < jobs.size(); ++i)
+            m_secrets.insert(meta::key(m_prepared[i].link.object.namespace_, m_prepared[i].link.object.name), i);
         for (const TenantSnapshot& tenant : snapshot.tenants)
             m_tenantsByNamespace.insert(tenant.tenant.managementNamespace, &tenant);
     }
 
     QList<LineageChain> run()
     {
+        m_chains.reserve(qsizetype(m_firstManagement) + 16);
+        size_t i = 0;
         for (const TenantSnapshot& tenant : m_snapshot.tenants)
-            for (const QJsonObject& object : tenant.syncSecrets)
-                addTenantChain(tenant, object);
-        for (const QJsonObject& object : m_snapshot.management.syncSecrets)
-            if (!m_used.contains(&object))
-                addManagementChain(object);
-        for (const QJsonObject& object : m_snapshot.management.secrets)
-            if (!m_used.contains(&object) && (meta::isKubelbSecret(object) || !meta::syncSecretOwner(object).isEmpty()))
-                addSecretOnlyChain(object);
+            for (qsizetype j = 0; j < tenant.syncSecrets.size(); ++j, ++i)
+                addTenantChain(tenant, i);
+        for (i = m_firstManagement; i < m_firstSecret; ++i)
+            if (!m_used[i])
+                addManagementChain(i);
+        for (i = m_firstSecret; i < m_prepared.size(); ++i)
+            if (!m_used[i] && (m_prepared[i].kubelbSecret || !m_prepared[i].ownerUid.isEmpty()))
+                addSecretOnlyChain(i);
         return m_chains;
     }
 
 private:
-    LineageLink link(const QJsonObject& object, const QString& context, const QString& kind, LineageChain& chain)
+    /// Fills m_prepared from the cache where uid and resourceVersion match, computing the rest.
+    void resolve(const std::vector<Job>& jobs)
     {
-        LineageLink result;
-        result.object = refOf(object, context, kind);
-        result.phase = meta::phase(object);
-        result.message = meta::condition(object, u"Synced"_s).value("message"_L1).toString();
-        result.generation = meta::generation(object);
-        result.observedGeneration = meta::observedGeneration(object);
-        result.upToDate = kind == names::SecretKind || result.observedGeneration >= result.generation;
-        result.lastChange = lastChange(object);
+        std::vector<size_t> todo;
+        LineageCache::Impl* cache = m_options.cache ? m_options.cache->d.get() : nullptr;
+        std::vector<QString> cacheKeys;
+        if (cache) {
+            ++cache->build;
+            cacheKeys.resize(jobs.size());
+        }
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            if (!cache) {
+                todo.push_back(i);
+                continue;
+            }
+            const QJsonObject metadata = jobs[i].object->value("metadata"_L1).toObject();
+            cacheKeys[i] = *jobs[i].context + QChar(0) + jobs[i].kind + QChar(0) + metadata.value("uid"_L1).toString();
+            auto it = cache->items.find(cacheKeys[i]);
+            if (it != cache->items.end() && it->resourceVersion == metadata.value("resourceVersion"_L1).toString()
+                && !it->resourceVersion.isEmpty()) {
+                it->seen = cache->build;
+                m_prepared[i] = it->prepared;
+            } else {
+                todo.push_back(i);
+            }
+        }
+        prepareAll(jobs, m_prepared, todo, m_options);
+        if (!cache)
+            return;
+        for (size_t i : todo)
+            cache->items.insert(
+                cacheKeys[i], { m_prepared[i].link.object.resourceVersion, m_prepared[i], cache->build });
+        cache->items.removeIf([build = cache->build](const auto& item) { return item.value().seen != build; });
+    }
+
+    LineageLink link(size_t index, LineageChain& chain)
+    {
+        LineageLink result = m_prepared[index].link;
         result.secondsSinceChange = result.lastChange.isValid() ? result.lastChange.secsTo(m_now) : -1;
-        result.type = object.value("type"_L1).toString();
-        const DataSummary data = summarizeData(object);
-        result.keys = data.keys;
-        result.fingerprint = data.fingerprint;
-        addCertificate(result, object, m_options, m_now, chain.warnings);
+        if (result.certificate) {
+            CertificateInfo& info = *result.certificate;
+            const qint64 days = m_now.daysTo(info.notAfter);
+            info.expiresSoon = days < m_options.certificateWarningDays;
+            if (info.expiresSoon)
+                chain.warnings.append(days < 0
+                        ? u"%1: certificate %2 expired"_s.arg(result.object.display(), info.subjectCommonName)
+                        : u"%1: certificate %2 expires in %3 days"_s
+                              .arg(result.object.display(), info.subjectCommonName)
+                              .arg(days));
+        }
         return result;
     }
 
     /// State of a downstream link compared with its upstream link.
-    static LinkState stateOf(const QJsonObject& object, const LineageLink& link, const LineageLink& upstream)
+    LinkState stateOf(size_t index, const LineageLink& link, const LineageLink& upstream) const
     {
-        if (meta::deletionTime(object).isValid())
+        if (m_prepared[index].terminating)
             return LinkState::Terminating;
         if (upstream.present() && upstream.fingerprint != link.fingerprint)
             return LinkState::Drifted;
         if (link.object.kind == names::SecretKind)
             return LinkState::Synced;
-        return controllerState(object, link);
+        return controllerState(link);
     }
 
-    void fillManagement(LineageChain& chain, const QJsonObject* management)
+    void fillManagement(LineageChain& chain, std::optional<size_t> management)
     {
         if (!management) {
             chain.warnings.append(u"no management SyncSecret"_s);
             return;
         }
-        m_used.insert(management);
-        chain.management = link(*management, m_snapshot.management.context, names::SyncSecretKind, chain);
+        m_used[*management] = true;
+        chain.management = link(*management, chain);
         chain.management.state = stateOf(*management, chain.management, chain.tenant);
-        fillSecret(chain, meta::namespaceOf(*management), meta::uid(*management));
+        fillSecret(chain, chain.management.object.namespace_, chain.management.object.uid);
     }
 
     void fillSecret(LineageChain& chain, const QString& ns, const QString& ownerUid)
     {
-        const QJsonObject* secret = m_secrets.value(meta::key(ns, ownerUid));
-        if (!secret) {
+        const auto found = m_secrets.constFind(meta::key(ns, ownerUid));
+        if (found == m_secrets.cend()) {
             chain.warnings.append(u"no Secret %1 in %2"_s.arg(ownerUid, ns));
             return;
         }
-        m_used.insert(secret);
-        chain.secret = link(*secret, m_snapshot.management.context, names::SecretKind, chain);
-        chain.secret.state = stateOf(*secret, chain.secret, chain.management);
-        if (meta::syncSecretOwner(*secret).value("uid"_L1).toString() != ownerUid)
+        const size_t secret = *found;
+        m_used[secret] = true;
+        chain.secret = link(secret, chain);
+        chain.secret.state = stateOf(secret, chain.secret, chain.management);
+        if (m_prepared[secret].ownerUid != ownerUid)
             chain.warnings.append(u"Secret %1 has no owner reference to its SyncSecret"_s.arg(ownerUid));
     }
 
-    void addTenantChain(const TenantSnapshot& tenant, const QJsonObject& object)
+    void addTenantChain(const TenantSnapshot& tenant, size_t index)
     {
         LineageChain chain;
         chain.tenantContext = tenant.tenant.context;
-        chain.originNamespace = meta::namespaceOf(object);
-        chain.originName = meta::name(object);
-        chain.tenant = link(object, tenant.tenant.context, names::SyncSecretKind, chain);
-        chain.tenant.state = stateOf(object, chain.tenant, {});
-        const QString ns = tenant.tenant.managementNamespace;
-        fillManagement(chain, m_syncSecrets.value(meta::key(ns, meta::uid(object))));
+        chain.tenant = link(index, chain);
+        chain.originNamespace = chain.tenant.object.namespace_;
+        chain.originName = chain.tenant.object.name;
+        chain.tenant.state = stateOf(index, chain.tenant, {});
+        const auto found
+            = m_syncSecrets.constFind(meta::key(tenant.tenant.managementNamespace, chain.tenant.object.uid));
+        fillManagement(chain, found == m_syncSecrets.cend() ? std::nullopt : std::optional<size_t>(*found));
         addDriftWarnings(chain);
         m_chains.append(std::move(chain));
     }
 
-    void addManagementChain(const QJsonObject& object)
+    void addManagementChain(size_t index)
     {
         LineageChain chain;
-        const TenantSnapshot* tenant = m_tenantsByNamespace.value(meta::namespaceOf(object));
+        const Prepared& p = m_prepared[index];
+        const TenantSnapshot* tenant = m_tenantsByNamespace.value(p.link.object.namespace_);
         chain.tenantContext = tenant ? tenant->tenant.context : QString();
-        chain.originNamespace = meta::originNamespace(object);
-        chain.originName = meta::originName(object);
-        chain.warnings.append(!tenant ? u"no tenant maps to namespace %1"_s.arg(meta::namespaceOf(object))
+        chain.originNamespace = p.originNamespace;
+        chain.originName = p.originName;
+        chain.warnings.append(!tenant ? u"no tenant maps to namespace %1"_s.arg(p.link.object.namespace_)
                 : !tenant->reachable  ? u"tenant %1 unreachable"_s.arg(tenant->tenant.context)
                                       : u"tenant SyncSecret missing"_s);
-        fillManagement(chain, &object);
+        fillManagement(chain, index);
         addDriftWarnings(chain);
         m_chains.append(std::move(chain));
     }
 
-    void addSecretOnlyChain(const QJsonObject& object)
+    void addSecretOnlyChain(size_t index)
     {
         LineageChain chain;
-        chain.originNamespace = meta::originNamespace(object);
-        chain.originName = meta::originName(object);
+        const Prepared& p = m_prepared[index];
+        chain.originNamespace = p.originNamespace;
+        chain.originName = p.originName;
         chain.warnings.append(u"no management SyncSecret"_s);
-        fillSecret(chain, meta::namespaceOf(object), meta::name(object));
+        fillSecret(chain, p.link.object.namespace_, p.link.object.name);
         m_chains.append(std::move(chain));
     }
 
@@ -246,10 +395,13 @@ private:
     const Snapshot& m_snapshot;
     const LineageOptions& m_options;
     QDateTime m_now;
-    QHash<QString, const QJsonObject*> m_syncSecrets;
-    QHash<QString, const QJsonObject*> m_secrets;
+    std::vector<Prepared> m_prepared; ///< tenant SyncSecrets, then management SyncSecrets, then Secrets
+    std::vector<bool> m_used;
+    size_t m_firstManagement = 0;
+    size_t m_firstSecret = 0;
+    QHash<QString, size_t> m_syncSecrets;
+    QHash<QString, size_t> m_secrets;
     QHash<QString, const TenantSnapshot*> m_tenantsByNamespace;
-    QSet<const QJsonObject*> m_used;
     QList<LineageChain> m_chains;
 };
 

@@ -2,7 +2,8 @@
 # One entry point for humans and CI: installs what is missing (Debian 12 packages only), builds, then either runs
 # the demo or the whole test suite through ctest. Safe to run again: installs and builds only what changed.
 #
-#   scripts/dev.sh demo [demo options]   build and run `kubelb-syncd demo` (Ctrl-C stops it)
+#   scripts/dev.sh demo [demo options]   build and run the demo: kubelb-console --demo with a display, else
+#                                        `kubelb-syncd demo` (Ctrl-C stops it)
 #   scripts/dev.sh test [ctest options]  build and run every test suite (ctest -L/-LE to select labels)
 #   scripts/dev.sh build                 install and build only
 set -euo pipefail
@@ -53,6 +54,10 @@ case "$command" in
 demo)
     install_packages
     build_project
+    # With a display and a built console (and no demo options), the demo opens in kubelb-console.
+    if [ $# -eq 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/app/kubelb-console" ]; then
+        exec "$build/app/kubelb-console" --demo --demo-dir "${KUBELB_DEMO_DIR:-$build/demo}"
+    fi
     exec "$build/headless/kubelb-syncd" demo --data-dir "${KUBELB_DEMO_DIR:-$build/demo}" "$@"
     ;;
 test)
@@ -77,7 +82,7 @@ build)
     build_project
     ;;
 *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -1,0 +1,5 @@
+# Console shell suites: the lineage model (QtCore) and the main window against embedded API servers.
+kubelb_add_test(NAME tst_lineagemodel SOURCES gui/tst_lineagemodel.cpp LIBS kubelb_models LABELS unit)
+qt_add_resources(KUBELB_SHELL_TEST_MANIFESTS ${CMAKE_SOURCE_DIR}/resources/manifests.qrc)
+kubelb_add_test(NAME tst_console_shell SOURCES gui/tst_console_shell.cpp ${KUBELB_SHELL_TEST_MANIFESTS}
+    LIBS kubelb_console_app Qt6::Widgets LABELS e2e TIMEOUT 300)

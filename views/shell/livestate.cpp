@@ -1,0 +1,68 @@
+#include "livestate.h"
+
+#include "liveworker.h"
+
+using namespace Qt::StringLiterals;
+
+namespace views {
+
+LiveState::LiveState(QObject* parent)
+    : QObject(parent)
+{
+    m_thread.setObjectName(u"kubelb-console-watch"_s);
+    m_worker = new LiveWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(
+        m_worker, &LiveWorker::built, this,
+        [this] {
+            m_statuses = m_worker->statuses();
+            QList<models::LineageChain> chains = m_worker->chains();
+            Q_EMIT statusesChanged(m_statuses);
+            m_chains = std::move(chains);
+            Q_EMIT chainsChanged(m_chains);
+        },
+        Qt::QueuedConnection);
+    m_thread.start();
+}
+
+LiveState::~LiveState()
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker] { delete w; }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void LiveState::setConfig(const ConsoleConfig& config)
+{
+    m_config = config;
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, config, ms = m_coalesceMs] { w->configure(config, ms); }, Qt::QueuedConnection);
+}
+
+void LiveState::setCoalesceMs(int ms)
+{
+    m_coalesceMs = ms;
+}
+
+models::Snapshot LiveState::snapshot() const
+{
+    return m_worker->snapshot();
+}
+
+std::optional<QJsonObject> LiveState::object(const models::ObjectRef& ref) const
+{
+    return m_worker->object(ref);
+}
+
+kube::RestClient* LiveState::client(const QString& context) const
+{
+    return m_worker->client(context);
+}
+
+void LiveState::refresh()
+{
+    QMetaObject::invokeMethod(m_worker, &LiveWorker::refresh, Qt::QueuedConnection);
+}
+
+} // namespace views
