@@ -35,6 +35,7 @@ Informer::Informer(kube::RestClient& client, kube::ResourcePath collection, Info
     connect(&m_watch, &kube::WatchClient::event, this, &Informer::onEvent);
     connect(&m_watch, &kube::WatchClient::bookmark, this, [this](const QString& rv) {
         m_resourceVersion = rv;
+        m_cache.setObservedVersion(rv);
         ++m_watchEvents;
     });
     connect(&m_watch, &kube::WatchClient::finished, this, &Informer::onWatchFinished);
@@ -128,6 +129,7 @@ void Informer::finishList(const QList<QJsonObject>& items, const QString& resour
     QHash<QString, QJsonObject> before;
     for (const auto& o : m_cache.list())
         before.insert(keyOf(o), o);
+    m_cache.setObservedVersion(resourceVersion);
     const QList<QJsonObject> gone = m_cache.replace(items);
     for (const auto& o : items) {
         const auto old = before.constFind(keyOf(o));
@@ -174,14 +176,18 @@ void Informer::onEvent(kube::WatchEventType type, const QJsonObject& object)
 {
     ++m_watchEvents;
     m_resourceVersion = object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
+    m_cache.setObservedVersion(m_resourceVersion);
     if (type == kube::WatchEventType::Deleted) {
         // Like client-go's DeltaFIFO, a deletion of an object the cache never held is no news to handlers.
         if (const auto old = m_cache.remove(keyOf(object)))
             dispatchDelete(object);
         return;
     }
-    const auto old = m_cache.upsert(object);
-    if (old)
+    bool keptNewer = false;
+    const auto old = m_cache.upsertUnlessOlder(object, &keptNewer);
+    if (keptNewer)
+        dispatchUpdate(*old, *old); // a reconciler already wrote a later version through; the cache keeps it
+    else if (old)
         dispatchUpdate(*old, object);
     else
         dispatchAdd(object);
