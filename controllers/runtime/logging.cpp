@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -182,10 +183,18 @@ void log(Level level, const QString& logger, const QString& message, const Field
 
 } // namespace logging
 
+// Registered values are kept as (length, 64-bit hash) fingerprints rather than copies: a controller registers
+// every Secret value it caches, and copies cost as much memory as the caches themselves (bench/PROFILE.md). A
+// hash collision can only redact an innocent substring, never reveal a value.
 struct Redactor::Private {
+    struct Fingerprint {
+        qsizetype length = 0;
+        size_t hash = 0;
+        bool operator==(const Fingerprint& o) const { return length == o.length && hash == o.hash; }
+    };
     mutable std::shared_mutex mutex;
-    QHash<quint32, QList<QByteArray>> byPrefix; ///< first 4 bytes → values starting with them (longest first)
-    QSet<QByteArray> values;
+    QHash<quint32, QList<Fingerprint>> byPrefix; ///< first 4 bytes → fingerprints of values starting so (longest first)
+    QSet<QPair<qsizetype, size_t>> values;
 };
 
 Redactor::Redactor()
@@ -208,14 +217,16 @@ void Redactor::add(const QByteArray& value)
 {
     if (value.size() < kWindow)
         return;
+    const Private::Fingerprint fp { value.size(), qHash(QByteArrayView(value)) };
     std::unique_lock lock(d->mutex);
-    if (d->values.contains(value))
+    if (d->values.contains({ fp.length, fp.hash }))
         return;
-    d->values.insert(value);
+    d->values.insert({ fp.length, fp.hash });
     auto& bucket = d->byPrefix[windowKey(value.constData())];
-    bucket.append(value);
-    std::sort(
-        bucket.begin(), bucket.end(), [](const QByteArray& a, const QByteArray& b) { return a.size() > b.size(); });
+    // Longest first, so that a value containing a shorter one is redacted whole.
+    const auto at = std::find_if(
+        bucket.begin(), bucket.end(), [&](const Private::Fingerprint& f) { return f.length < fp.length; });
+    bucket.insert(at, fp);
 }
 
 void Redactor::addObjectValues(const QJsonObject& object)
@@ -264,9 +275,9 @@ QByteArray Redactor::redact(const QByteArray& line) const
         const auto bucket = d->byPrefix.constFind(windowKey(line.constData() + i));
         qsizetype matched = 0;
         if (bucket != d->byPrefix.cend())
-            for (const QByteArray& v : *bucket)
-                if (QByteArrayView(line).sliced(i).startsWith(v)) {
-                    matched = v.size();
+            for (const Private::Fingerprint& f : *bucket)
+                if (i + f.length <= line.size() && qHash(QByteArrayView(line).sliced(i, f.length)) == f.hash) {
+                    matched = f.length;
                     break;
                 }
         if (matched == 0) {
