@@ -39,16 +39,26 @@ Cache::Cache()
     });
 }
 
-Cache::Entry Cache::encode(const QJsonObject& object)
+QByteArray Cache::encode(const QJsonObject& object)
 {
     QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
     json.squeeze(); // the serializer over-allocates; the cache keeps this buffer for the object's lifetime
-    return { std::move(json), versionOf(object) };
+    return json;
+}
+
+QJsonObject Cache::decode(const QByteArray& json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+Cache::Entry Cache::entryOf(const QJsonObject& object)
+{
+    return { encode(object), versionOf(object) };
 }
 
 QJsonObject Cache::decode(const Entry& entry)
 {
-    return QJsonDocument::fromJson(entry.json).object();
+    return decode(entry.json);
 }
 
 void Cache::addIndex(const QString& name, IndexFunc func)
@@ -98,6 +108,17 @@ QList<QJsonObject> Cache::list() const
     for (const auto& e : entries)
         out.append(decode(e));
     return out;
+}
+
+void Cache::forEach(const std::function<void(const QJsonObject&)>& visit) const
+{
+    QList<Entry> entries; // shares the stored buffers; parsed outside the lock
+    {
+        std::shared_lock lock(m_mutex);
+        entries = m_objects.values();
+    }
+    for (const auto& e : entries)
+        visit(decode(e));
 }
 
 QList<QJsonObject> Cache::byIndex(const QString& index, const QString& value) const
@@ -161,7 +182,7 @@ void Cache::storeLocked(
 std::optional<QJsonObject> Cache::upsert(const QJsonObject& object)
 {
     const QString key = keyOf(object);
-    Entry entry = encode(object);
+    Entry entry = entryOf(object);
     std::unique_lock lock(m_mutex);
     std::optional<QJsonObject> previous;
     if (const auto it = m_objects.constFind(key); it != m_objects.cend())
@@ -173,7 +194,7 @@ std::optional<QJsonObject> Cache::upsert(const QJsonObject& object)
 std::optional<QJsonObject> Cache::upsertUnlessOlder(const QJsonObject& object, bool* keptNewer)
 {
     const QString key = keyOf(object);
-    Entry entry = encode(object);
+    Entry entry = entryOf(object);
     std::unique_lock lock(m_mutex);
     std::optional<QJsonObject> previous;
     *keptNewer = false;
@@ -197,7 +218,7 @@ void Cache::setObservedVersion(const QString& resourceVersion)
 
 bool Cache::writeThrough(const QJsonObject& object)
 {
-    Entry entry = encode(object);
+    Entry entry = entryOf(object);
     if (entry.version <= 0)
         return false;
     const QString key = keyOf(object);
@@ -235,7 +256,7 @@ QList<QJsonObject> Cache::replace(const QList<QJsonObject>& objects)
     keys.reserve(objects.size());
     for (const auto& o : objects) {
         keys.append(keyOf(o));
-        fresh.insert(keys.last(), encode(o));
+        fresh.insert(keys.last(), entryOf(o));
     }
     std::unique_lock lock(m_mutex);
     QList<QJsonObject> gone;
@@ -247,6 +268,39 @@ QList<QJsonObject> Cache::replace(const QList<QJsonObject>& objects)
     for (qsizetype i = 0; i < objects.size(); ++i)
         indexLocked(keys[i], objects[i]);
     return gone;
+}
+
+QList<QJsonObject> Cache::replaceEncoded(const QList<QByteArray>& objects)
+{
+    QHash<QString, Entry> fresh;
+    fresh.reserve(objects.size());
+    QHash<QString, QHash<QString, QSet<QString>>> indexes;
+    for (const auto& json : objects) {
+        const QJsonObject o = decode(json); // one at a time
+        const QString key = keyOf(o);
+        fresh.insert(key, { json, versionOf(o) });
+        for (auto it = m_indexFuncs.cbegin(); it != m_indexFuncs.cend(); ++it)
+            for (const auto& v : it.value()(o))
+                indexes[it.key()][v].insert(key);
+    }
+    std::unique_lock lock(m_mutex);
+    QList<QJsonObject> gone;
+    for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
+        if (!fresh.contains(it.key()))
+            gone.append(decode(it.value()));
+    m_objects = std::move(fresh);
+    m_indexes = std::move(indexes);
+    return gone;
+}
+
+QHash<QString, QByteArray> Cache::snapshot() const
+{
+    std::shared_lock lock(m_mutex);
+    QHash<QString, QByteArray> out;
+    out.reserve(m_objects.size());
+    for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
+        out.insert(it.key(), it->json);
+    return out;
 }
 
 } // namespace runtime

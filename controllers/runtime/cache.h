@@ -40,6 +40,9 @@ public:
     std::optional<QJsonObject> get(const QString& key) const;
     std::optional<QJsonObject> get(const QString& ns, const QString& name) const;
     QList<QJsonObject> list() const;
+    /// Calls `visit` with every object, parsed one at a time: no list of every object is built (metrics scrapes
+    /// of 100,000 objects would otherwise hold them all parsed at once).
+    void forEach(const std::function<void(const QJsonObject&)>& visit) const;
     QList<QJsonObject> byIndex(const QString& index, const QString& value) const;
     QStringList keys() const;
     qsizetype size() const;
@@ -50,6 +53,14 @@ public:
     std::optional<QJsonObject> remove(const QString& key);
     /// Replaces everything (after a relist); returns the keys that disappeared with their last state.
     QList<QJsonObject> replace(const QList<QJsonObject>& objects);
+    /// replace() for objects already in the cache's form (encode()): a relist of many objects never holds them all
+    /// parsed at once.
+    QList<QJsonObject> replaceEncoded(const QList<QByteArray>& objects);
+    /// Every stored object in the cache's form, by key (shares the stored buffers).
+    QHash<QString, QByteArray> snapshot() const;
+    /// The cache's form of an object: compact JSON.
+    static QByteArray encode(const QJsonObject& object);
+    static QJsonObject decode(const QByteArray& json);
 
     /// The informer's path for watch events: like upsert(), except that a cached object with a newer
     /// resourceVersion (one a reconciler wrote through) is kept; *keptNewer says so. Returns what was stored.
@@ -71,7 +82,7 @@ private:
         QByteArray json;
         qint64 version = 0;
     };
-    static Entry encode(const QJsonObject& object);
+    static Entry entryOf(const QJsonObject& object);
     static QJsonObject decode(const Entry& entry);
     void indexLocked(const QString& key, const QJsonObject& object);
     void unindexLocked(const QString& key, const QJsonObject& object);
