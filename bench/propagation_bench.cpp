@@ -539,7 +539,7 @@ bool waitIdle(const std::vector<std::pair<bench::ControllerProcess*, QByteArray>
         streak = all ? streak + 1 : 0;
         if (streak >= 2)
             return true;
-        waitFor([] { return false; }, 500);
+        waitFor([] { return false; }, 1000);
     }
     return false;
 }
