@@ -30,6 +30,7 @@
 #include <QThread>
 #include <QTimer>
 #include <memory>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -62,6 +63,15 @@ struct Options {
     int timeoutSec = 600;
     QStringList controllerFlags { u"--qps"_s, u"0"_s };
 };
+
+// User + system CPU seconds of this benchmark process (the client, its watches and their JSON parsing).
+double selfCpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
 
 QTextStream& out()
 {
@@ -621,13 +631,15 @@ QJsonObject controllersRun(const Options& o, const QString& dir, const Workset& 
     const double managerCpu = bench::processCpuSeconds(manager->pid());
     const double tenantCpu = tenant.server->cpuSeconds();
     const double mgmtCpu = mgmt.server->cpuSeconds();
+    const double clientCpu = selfCpuSeconds();
     const qint64 start = nowNs();
     const int createErrors = createAll(tenant, w, p, o.concurrency, o.timeoutSec * 1000);
     const bool complete = waitFor([&] { return p.done == w.count; }, o.timeoutSec * 1000, 20);
     QJsonObject cpu { { u"ccm"_s, bench::processCpuSeconds(ccm->pid()) - ccmCpu },
         { u"manager"_s, bench::processCpuSeconds(manager->pid()) - managerCpu },
         { u"tenantServer"_s, tenant.server->cpuSeconds() - tenantCpu },
-        { u"managementServer"_s, mgmt.server->cpuSeconds() - mgmtCpu } };
+        { u"managementServer"_s, mgmt.server->cpuSeconds() - mgmtCpu },
+        { u"benchClient"_s, selfCpuSeconds() - clientCpu } };
     if (!complete) {
         *error = u"controllers: %1 of %2 objects complete after %3 s (create errors %4)"_s.arg(p.done)
                      .arg(w.count)
@@ -696,6 +708,7 @@ QJsonObject floorRun(const Options& o, const QString& dir, const Workset& w, QSt
     const Counts mgmtBefore = requestCounts(mgmt.admin());
     const double tenantCpu = tenant.server->cpuSeconds();
     const double mgmtCpu = mgmt.server->cpuSeconds();
+    const double clientCpu = selfCpuSeconds();
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     QString firstError;
     const auto status = [&now](qint64 generation, const QString& message) {
@@ -799,7 +812,8 @@ QJsonObject floorRun(const Options& o, const QString& dir, const Workset& w, QSt
     const Counts mgmtCounts = requestCounts(mgmt.admin()) - mgmtBefore;
     QJsonObject result = phaseJson(p, start, w.count, tenantCounts, mgmtCounts, w.count);
     result[u"cpuSeconds"_s] = QJsonObject { { u"tenantServer"_s, tenant.server->cpuSeconds() - tenantCpu },
-        { u"managementServer"_s, mgmt.server->cpuSeconds() - mgmtCpu } };
+        { u"managementServer"_s, mgmt.server->cpuSeconds() - mgmtCpu },
+        { u"benchClient"_s, selfCpuSeconds() - clientCpu } };
     out() << "  floor:       " << w.count << " objects in " << QString::number(result[u"seconds"_s].toDouble(), 'f', 2)
           << " s" << Qt::endl;
     return result;

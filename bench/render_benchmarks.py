@@ -55,6 +55,8 @@ def machine(args):
         "compiler": (run([compiler, "--version"]).splitlines() or [compiler])[0],
         "qt": qt or "unknown",
         "buildType": first_match(cache, r"CMAKE_BUILD_TYPE:\w+=(.*)"),
+        "buildOptions": " ".join("-D%s=%s" % (o, first_match(cache, o + r":\w+=(.*)") or "?")
+                                 for o in ("KUBELB_BUILD_GUI", "KUBELB_BUILD_TESTS")),
         "commit": commit,
         "uncommittedChanges": dirty,
         "started": args.started,
@@ -502,7 +504,7 @@ average): where a timing goal misses, compare the ratios and counts, which the l
 | Kernel | {m['kernel']} |
 | Compiler | {m['compiler']} |
 | Qt | {m['qt']} |
-| Build | CMake `{m['buildType']}`, `-DKUBELB_BUILD_GUI=OFF -DKUBELB_BUILD_TESTS=OFF` |
+| Build | CMake `{m['buildType']}`, `{m.get('buildOptions', '')}` |
 | Load average (1/5/15 min) before → after | {m['loadBefore']} → {m['loadAfter']} |
 | Load during the run | {load_text(m.get('loadSamples'))} |
 

@@ -7,6 +7,7 @@
 #   3. console_models_bench  lineage build and filter keystroke of the console models, when that target exists
 #
 #   bench/run.sh                                   everything (about 15–25 minutes on 2 busy cores)
+#   bench/run.sh --no-build                        use <build dir> as configured (see KUBELB_BENCH_BUILD_DIR)
 #   bench/run.sh --only propagation                one benchmark (apiserver, propagation, console); the others keep
 #                                                  their previous results in bench/results.json
 #   KUBELB_BENCH_APISERVER_ARGS="--repeat 1 --objects 5000" KUBELB_BENCH_PROPAGATION_ARGS="--sizes 1000
@@ -23,9 +24,11 @@ jobs=${KUBELB_BENCH_JOBS:-2}
 results=$root/bench/results.json
 work=$build/bench-work
 only=all
+build_first=true
 while [ $# -gt 0 ]; do
     case "$1" in
     --only) only=$2; shift 2 ;;
+    --no-build) build_first=false; shift ;;
     --only=*) only=${1#--only=}; shift ;;
     -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -33,10 +36,14 @@ while [ $# -gt 0 ]; do
 done
 wants() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 
-echo "==> configuring and building (${KUBELB_BENCH_BUILD_TYPE:-Release}) in $build"
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${KUBELB_BENCH_BUILD_TYPE:-Release}" -DKUBELB_BUILD_GUI=OFF \
-    -DKUBELB_BUILD_TESTS=OFF -DKUBELB_BUILD_BENCH=ON >/dev/null
+if $build_first; then
+    echo "==> configuring and building (${KUBELB_BENCH_BUILD_TYPE:-Release}) in $build"
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${KUBELB_BENCH_BUILD_TYPE:-Release}" -DKUBELB_BUILD_GUI=OFF \
+        -DKUBELB_BUILD_TESTS=OFF -DKUBELB_BUILD_BENCH=ON >/dev/null
+fi
+# Without --no-build this only confirms the targets are current; with it, it builds them in the existing
+# configuration (a reconfigure after a commit changes KUBELB_GIT_HASH on every target, i.e. a full rebuild).
 cmake --build "$build" --parallel "$jobs" --target apiserver_bench propagation_bench kubelb-syncd
 console_built=false
 if wants console && cmake --build "$build" --parallel "$jobs" --target console_models_bench >"$build/console-build.log" 2>&1; then
