@@ -102,9 +102,24 @@ void ServerProcess::stop()
     }
 }
 
+QString ServerProcess::kubeconfigPath() const
+{
+    return QDir(m_workDir).filePath(u"kubeconfig"_s);
+}
+
 double ServerProcess::cpuSeconds() const
 {
-    const QByteArray stat = readProcFile(m_process.processId(), "stat");
+    return processCpuSeconds(m_process.processId());
+}
+
+double ServerProcess::peakRssMiB() const
+{
+    return processMemoryMiB(m_process.processId(), "VmHWM");
+}
+
+double processCpuSeconds(qint64 pid)
+{
+    const QByteArray stat = readProcFile(pid, "stat");
     const qsizetype close = stat.lastIndexOf(')');
     if (close < 0)
         return 0;
@@ -114,13 +129,15 @@ double ServerProcess::cpuSeconds() const
     return (fields.value(11).toDouble() + fields.value(12).toDouble()) / ticks;
 }
 
-double ServerProcess::peakRssMiB() const
+double processMemoryMiB(qint64 pid, const char* field)
 {
-    const QByteArray status = readProcFile(m_process.processId(), "status");
-    const qsizetype at = status.indexOf("VmHWM:");
+    const QByteArray status = readProcFile(pid, "status");
+    const QByteArray key = QByteArray(field) + ':';
+    const qsizetype at = status.indexOf(key);
     if (at < 0)
         return 0;
-    const QByteArray kb = status.mid(at + 6, status.indexOf('\n', at) - at - 6).replace("kB", "").trimmed();
+    const qsizetype start = at + key.size();
+    const QByteArray kb = status.mid(start, status.indexOf('\n', at) - start).replace("kB", "").trimmed();
     return kb.toDouble() / 1024.0;
 }
 

@@ -7,6 +7,11 @@
 
 namespace bench {
 
+/// User + system CPU seconds of process `pid` so far (/proc/PID/stat).
+double processCpuSeconds(qint64 pid);
+/// A /proc/PID/status field in MiB ("VmRSS", "VmHWM"); 0 when unreadable.
+double processMemoryMiB(qint64 pid, const char* field);
+
 /// A `kubelb-syncd apiserver` child process on a free loopback port, in memory or with `--data-dir`.
 class ServerProcess {
 public:
@@ -24,6 +29,8 @@ public:
     double cpuSeconds() const;
     /// Peak resident set size in MiB (/proc/PID/status VmHWM).
     double peakRssMiB() const;
+    /// Path of the admin kubeconfig the server wrote.
+    QString kubeconfigPath() const;
 
 private:
     bool readKubeconfig(const QString& path, QString* error);

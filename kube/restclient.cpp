@@ -17,12 +17,14 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QSslConfiguration>
 #include <QThread>
 #include <QThreadStorage>
 #include <QTimer>
 #include <QUrl>
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -247,11 +249,21 @@ RestResponse RestResponse::failedLocally(const ApiError& error)
     return r;
 }
 
+// Building a QSslConfiguration parses the CA (and client certificate) PEM; doing that for every request cost
+// the controllers a fifth of their CPU (bench/PROFILE.md). It only changes when the credentials' certificate does.
+struct RestClient::SslCache {
+    std::mutex mutex;
+    QByteArray key; ///< client certificate + key PEM the configuration was built with
+    std::optional<QSslConfiguration> ssl;
+    QByteArray identity; ///< the TLS identity of requests made with `ssl` (see threadManager())
+};
+
 RestClient::RestClient(ClientConfig config, RestOptions options)
     : m_config(std::move(config))
     , m_options(std::move(options))
     , m_credentials(std::make_unique<CredentialProvider>(m_config))
     , m_limiter(std::make_unique<Limiter>())
+    , m_ssl(std::make_unique<SslCache>())
 {
     if (m_options.userAgent.isEmpty())
         m_options.userAgent = "kubelb-sync/" KUBELB_VERSION " (linux)";
@@ -273,17 +285,30 @@ Expected<QNetworkRequest> RestClient::prepare(const RestRequest& request)
     auto credentials = m_credentials->current();
     if (!credentials)
         return credentials.error();
-    const auto ssl = sslConfiguration(m_config, *credentials);
-    if (!ssl)
-        return ssl.error();
-    configureRequest(req, m_config, *ssl, *credentials);
-    // Which manager (and so which pooled connections) may carry this request: see threadManager().
-    QCryptographicHash tls(QCryptographicHash::Sha256);
-    tls.addData(m_config.caPem);
-    tls.addData(m_config.insecureSkipTlsVerify ? "\1insecure\1" : "\1verify\1");
-    tls.addData(credentials->clientCertPem.isEmpty() ? m_config.clientCertPem : credentials->clientCertPem);
-    tls.addData(m_config.tlsServerName.toUtf8());
-    req.setAttribute(kTlsIdentityAttribute, tls.result());
+    QSslConfiguration ssl;
+    QByteArray identity;
+    {
+        std::lock_guard lock(m_ssl->mutex);
+        const QByteArray key = credentials->clientCertPem + '\0' + credentials->clientKeyPem;
+        if (!m_ssl->ssl || m_ssl->key != key) {
+            auto built = sslConfiguration(m_config, *credentials);
+            if (!built)
+                return built.error();
+            m_ssl->ssl = *built;
+            m_ssl->key = key;
+            // Which manager (and so which pooled connections) may carry this request: see threadManager().
+            QCryptographicHash tls(QCryptographicHash::Sha256);
+            tls.addData(m_config.caPem);
+            tls.addData(m_config.insecureSkipTlsVerify ? "\1insecure\1" : "\1verify\1");
+            tls.addData(credentials->clientCertPem.isEmpty() ? m_config.clientCertPem : credentials->clientCertPem);
+            tls.addData(m_config.tlsServerName.toUtf8());
+            m_ssl->identity = tls.result();
+        }
+        ssl = *m_ssl->ssl;
+        identity = m_ssl->identity;
+    }
+    configureRequest(req, m_config, ssl, *credentials);
+    req.setAttribute(kTlsIdentityAttribute, identity);
     req.setHeader(QNetworkRequest::UserAgentHeader, m_options.userAgent);
     req.setRawHeader("Accept", request.accept);
     if (!request.body.isNull())

@@ -143,6 +143,8 @@ private:
     std::unique_ptr<CredentialProvider> m_credentials;
     struct Limiter;
     std::unique_ptr<Limiter> m_limiter;
+    struct SslCache;
+    std::unique_ptr<SslCache> m_ssl; ///< the TLS configuration, rebuilt only when the client certificate changes
 };
 
 /// An asynchronous request for threads that must not block (the GUI): QtKeychain-style job that deletes itself

@@ -1,6 +1,7 @@
 #include "cache.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <mutex>
 
 using namespace Qt::StringLiterals;
@@ -15,6 +16,16 @@ QString keyOf(const QJsonObject& object)
     return ns.isEmpty() ? name : ns + u'/' + name;
 }
 
+namespace {
+
+// metadata.resourceVersion as an integer; 0 when absent or not a number (opaque versions are never compared).
+qint64 versionOf(const QJsonObject& object)
+{
+    return object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString().toLongLong();
+}
+
+} // namespace
+
 Cache::Cache()
 {
     addIndex(QString::fromLatin1(ByNamespace), [](const QJsonObject& o) {
@@ -28,12 +39,34 @@ Cache::Cache()
     });
 }
 
+QByteArray Cache::encode(const QJsonObject& object)
+{
+    QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    json.squeeze(); // the serializer over-allocates; the cache keeps this buffer for the object's lifetime
+    return json;
+}
+
+QJsonObject Cache::decode(const QByteArray& json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+Cache::Entry Cache::entryOf(const QJsonObject& object)
+{
+    return { encode(object), versionOf(object) };
+}
+
+QJsonObject Cache::decode(const Entry& entry)
+{
+    return decode(entry.json);
+}
+
 void Cache::addIndex(const QString& name, IndexFunc func)
 {
     std::unique_lock lock(m_mutex);
     m_indexFuncs.insert(name, std::move(func));
     for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
-        for (const auto& v : m_indexFuncs.value(name)(it.value()))
+        for (const auto& v : m_indexFuncs.value(name)(decode(it.value())))
             m_indexes[name][v].insert(it.key());
 }
 
@@ -47,11 +80,15 @@ void Cache::addLabelIndex(const QString& label)
 
 std::optional<QJsonObject> Cache::get(const QString& key) const
 {
-    std::shared_lock lock(m_mutex);
-    const auto it = m_objects.constFind(key);
-    if (it == m_objects.cend())
-        return std::nullopt;
-    return *it;
+    Entry entry;
+    {
+        std::shared_lock lock(m_mutex);
+        const auto it = m_objects.constFind(key);
+        if (it == m_objects.cend())
+            return std::nullopt;
+        entry = *it; // parsed outside the lock
+    }
+    return decode(entry);
 }
 
 std::optional<QJsonObject> Cache::get(const QString& ns, const QString& name) const
@@ -61,16 +98,41 @@ std::optional<QJsonObject> Cache::get(const QString& ns, const QString& name) co
 
 QList<QJsonObject> Cache::list() const
 {
-    std::shared_lock lock(m_mutex);
-    return m_objects.values();
+    QList<Entry> entries;
+    {
+        std::shared_lock lock(m_mutex);
+        entries = m_objects.values();
+    }
+    QList<QJsonObject> out;
+    out.reserve(entries.size());
+    for (const auto& e : entries)
+        out.append(decode(e));
+    return out;
+}
+
+void Cache::forEach(const std::function<void(const QJsonObject&)>& visit) const
+{
+    QList<Entry> entries; // shares the stored buffers; parsed outside the lock
+    {
+        std::shared_lock lock(m_mutex);
+        entries = m_objects.values();
+    }
+    for (const auto& e : entries)
+        visit(decode(e));
 }
 
 QList<QJsonObject> Cache::byIndex(const QString& index, const QString& value) const
 {
-    std::shared_lock lock(m_mutex);
+    QList<Entry> entries;
+    {
+        std::shared_lock lock(m_mutex);
+        for (const auto& key : m_indexes.value(index).value(value))
+            entries.append(m_objects.value(key));
+    }
     QList<QJsonObject> out;
-    for (const auto& key : m_indexes.value(index).value(value))
-        out.append(m_objects.value(key));
+    out.reserve(entries.size());
+    for (const auto& e : entries)
+        out.append(decode(e));
     return out;
 }
 
@@ -108,18 +170,70 @@ void Cache::unindexLocked(const QString& key, const QJsonObject& object)
     }
 }
 
+void Cache::storeLocked(
+    const QString& key, const QJsonObject& object, Entry entry, const std::optional<QJsonObject>& old)
+{
+    if (old)
+        unindexLocked(key, *old);
+    m_objects.insert(key, std::move(entry));
+    indexLocked(key, object);
+}
+
 std::optional<QJsonObject> Cache::upsert(const QJsonObject& object)
 {
     const QString key = keyOf(object);
+    Entry entry = entryOf(object);
     std::unique_lock lock(m_mutex);
     std::optional<QJsonObject> previous;
-    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
-        previous = *it;
-        unindexLocked(key, *previous);
-    }
-    m_objects.insert(key, object);
-    indexLocked(key, object);
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend())
+        previous = decode(*it);
+    storeLocked(key, object, std::move(entry), previous);
     return previous;
+}
+
+std::optional<QJsonObject> Cache::upsertUnlessOlder(const QJsonObject& object, bool* keptNewer)
+{
+    const QString key = keyOf(object);
+    Entry entry = entryOf(object);
+    std::unique_lock lock(m_mutex);
+    std::optional<QJsonObject> previous;
+    *keptNewer = false;
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
+        previous = decode(*it);
+        if (entry.version > 0 && it->version > entry.version) {
+            *keptNewer = true;
+            return previous;
+        }
+    }
+    storeLocked(key, object, std::move(entry), previous);
+    return previous;
+}
+
+void Cache::setObservedVersion(const QString& resourceVersion)
+{
+    const qint64 v = resourceVersion.toLongLong();
+    qint64 current = m_observedVersion.load();
+    while (v > current && !m_observedVersion.compare_exchange_weak(current, v)) { }
+}
+
+bool Cache::writeThrough(const QJsonObject& object)
+{
+    Entry entry = entryOf(object);
+    if (entry.version <= 0)
+        return false;
+    const QString key = keyOf(object);
+    std::unique_lock lock(m_mutex);
+    // Checked under the lock: the informer sets the observed version before it takes the lock to apply an event.
+    if (entry.version <= m_observedVersion.load())
+        return false;
+    std::optional<QJsonObject> previous;
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
+        if (it->version >= entry.version)
+            return false;
+        previous = decode(*it);
+    }
+    storeLocked(key, object, std::move(entry), previous);
+    return true;
 }
 
 std::optional<QJsonObject> Cache::remove(const QString& key)
@@ -128,7 +242,7 @@ std::optional<QJsonObject> Cache::remove(const QString& key)
     const auto it = m_objects.find(key);
     if (it == m_objects.end())
         return std::nullopt;
-    const QJsonObject previous = *it;
+    const QJsonObject previous = decode(*it);
     unindexLocked(key, previous);
     m_objects.erase(it);
     return previous;
@@ -136,20 +250,57 @@ std::optional<QJsonObject> Cache::remove(const QString& key)
 
 QList<QJsonObject> Cache::replace(const QList<QJsonObject>& objects)
 {
-    QHash<QString, QJsonObject> fresh;
+    QHash<QString, Entry> fresh;
     fresh.reserve(objects.size());
-    for (const auto& o : objects)
-        fresh.insert(keyOf(o), o);
+    QList<QString> keys;
+    keys.reserve(objects.size());
+    for (const auto& o : objects) {
+        keys.append(keyOf(o));
+        fresh.insert(keys.last(), entryOf(o));
+    }
     std::unique_lock lock(m_mutex);
     QList<QJsonObject> gone;
     for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
         if (!fresh.contains(it.key()))
-            gone.append(it.value());
+            gone.append(decode(it.value()));
     m_objects = std::move(fresh);
     m_indexes.clear();
-    for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
-        indexLocked(it.key(), it.value());
+    for (qsizetype i = 0; i < objects.size(); ++i)
+        indexLocked(keys[i], objects[i]);
     return gone;
+}
+
+QList<QJsonObject> Cache::replaceEncoded(const QList<QByteArray>& objects)
+{
+    QHash<QString, Entry> fresh;
+    fresh.reserve(objects.size());
+    QHash<QString, QHash<QString, QSet<QString>>> indexes;
+    for (const auto& json : objects) {
+        const QJsonObject o = decode(json); // one at a time
+        const QString key = keyOf(o);
+        fresh.insert(key, { json, versionOf(o) });
+        for (auto it = m_indexFuncs.cbegin(); it != m_indexFuncs.cend(); ++it)
+            for (const auto& v : it.value()(o))
+                indexes[it.key()][v].insert(key);
+    }
+    std::unique_lock lock(m_mutex);
+    QList<QJsonObject> gone;
+    for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
+        if (!fresh.contains(it.key()))
+            gone.append(decode(it.value()));
+    m_objects = std::move(fresh);
+    m_indexes = std::move(indexes);
+    return gone;
+}
+
+QHash<QString, QByteArray> Cache::snapshot() const
+{
+    std::shared_lock lock(m_mutex);
+    QHash<QString, QByteArray> out;
+    out.reserve(m_objects.size());
+    for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
+        out.insert(it.key(), it->json);
+    return out;
 }
 
 } // namespace runtime

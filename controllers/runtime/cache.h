@@ -6,6 +6,7 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
@@ -17,6 +18,10 @@ QString keyOf(const QJsonObject& object);
 
 /// A thread-safe, indexed object cache (client-go's Indexer). Writers are the informer's thread; readers are any
 /// reconciler thread, under a shared lock.
+///
+/// Objects are stored as compact JSON text and parsed again on every read: a QJsonObject costs 3–4 × its JSON
+/// size in memory (UTF-16 strings, one container per nested object), the text about 1 ×, and parsing one object of
+/// a few KiB takes microseconds, next to the reconcile's own API calls (bench/PROFILE.md).
 class Cache {
 public:
     /// Computes the index values of one object.
@@ -35,6 +40,9 @@ public:
     std::optional<QJsonObject> get(const QString& key) const;
     std::optional<QJsonObject> get(const QString& ns, const QString& name) const;
     QList<QJsonObject> list() const;
+    /// Calls `visit` with every object, parsed one at a time: no list of every object is built (metrics scrapes
+    /// of 100,000 objects would otherwise hold them all parsed at once).
+    void forEach(const std::function<void(const QJsonObject&)>& visit) const;
     QList<QJsonObject> byIndex(const QString& index, const QString& value) const;
     QStringList keys() const;
     qsizetype size() const;
@@ -45,15 +53,46 @@ public:
     std::optional<QJsonObject> remove(const QString& key);
     /// Replaces everything (after a relist); returns the keys that disappeared with their last state.
     QList<QJsonObject> replace(const QList<QJsonObject>& objects);
+    /// replace() for objects already in the cache's form (encode()): a relist of many objects never holds them all
+    /// parsed at once.
+    QList<QJsonObject> replaceEncoded(const QList<QByteArray>& objects);
+    /// Every stored object in the cache's form, by key (shares the stored buffers).
+    QHash<QString, QByteArray> snapshot() const;
+    /// The cache's form of an object: compact JSON.
+    static QByteArray encode(const QJsonObject& object);
+    static QJsonObject decode(const QByteArray& json);
+
+    /// The informer's path for watch events: like upsert(), except that a cached object with a newer
+    /// resourceVersion (one a reconciler wrote through) is kept; *keptNewer says so. Returns what was stored.
+    std::optional<QJsonObject> upsertUnlessOlder(const QJsonObject& object, bool* keptNewer);
+    /// The highest resourceVersion the informer has seen (list, event or bookmark); write-throughs at or below
+    /// it are ignored because the watch has already delivered that write (or a later state, e.g. a deletion).
+    void setObservedVersion(const QString& resourceVersion);
+    /// Stores the object a successful write returned (write-through, as controller-runtime users do with the
+    /// returned object), so that the next reconcile sees its own write instead of acting on the version it just
+    /// replaced (which costs a 409 Conflict and a retry). Ignored when its resourceVersion is not newer than both
+    /// the cached object's and the informer's observed version; the watch event of the same write later replaces
+    /// it with an equal object. resourceVersions that are not integers are never written through.
+    /// Returns true when stored.
+    bool writeThrough(const QJsonObject& object);
 
 private:
+    /// One stored object: its compact JSON and its resourceVersion as a number (0 when not a number).
+    struct Entry {
+        QByteArray json;
+        qint64 version = 0;
+    };
+    static Entry entryOf(const QJsonObject& object);
+    static QJsonObject decode(const Entry& entry);
     void indexLocked(const QString& key, const QJsonObject& object);
     void unindexLocked(const QString& key, const QJsonObject& object);
+    void storeLocked(const QString& key, const QJsonObject& object, Entry entry, const std::optional<QJsonObject>& old);
 
     mutable std::shared_mutex m_mutex;
-    QHash<QString, QJsonObject> m_objects;
+    QHash<QString, Entry> m_objects;
     QHash<QString, IndexFunc> m_indexFuncs;
     QHash<QString, QHash<QString, QSet<QString>>> m_indexes; ///< index → value → keys
+    std::atomic<qint64> m_observedVersion { 0 };
 };
 
 } // namespace runtime

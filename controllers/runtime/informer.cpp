@@ -35,6 +35,7 @@ Informer::Informer(kube::RestClient& client, kube::ResourcePath collection, Info
     connect(&m_watch, &kube::WatchClient::event, this, &Informer::onEvent);
     connect(&m_watch, &kube::WatchClient::bookmark, this, [this](const QString& rv) {
         m_resourceVersion = rv;
+        m_cache.setObservedVersion(rv);
         ++m_watchEvents;
     });
     connect(&m_watch, &kube::WatchClient::finished, this, &Informer::onWatchFinished);
@@ -57,9 +58,10 @@ void Informer::addEventHandler(EventHandler handler)
     m_handlers.append(handler);
     if (!m_synced.load())
         return;
-    for (const auto& o : m_cache.list())
+    m_cache.forEach([&handler](const QJsonObject& o) {
         if (handler.onAdd && (!handler.predicate || handler.predicate(o)))
             handler.onAdd(o);
+    });
 }
 
 void Informer::start()
@@ -85,7 +87,9 @@ void Informer::stop()
 
 // Lists page by page. The watch starts from the first page's resourceVersion: kube-apiserver serves every page
 // from that snapshot, and a server whose later pages are fresher only makes the watch replay a few events.
-void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated, const QString& snapshotVersion)
+// Each page is kept in the cache's form (compact JSON) as it arrives: a list of 100,000 objects is never held
+// parsed all at once (that transient would cost several times the cache and fragment the heap).
+void Informer::list(const QString& continueToken, QList<QByteArray> accumulated, const QString& snapshotVersion)
 {
     if (!m_running)
         return;
@@ -107,7 +111,7 @@ void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated
                 return;
             }
             for (const auto& item : result->value(u"items"_s).toArray())
-                accumulated.append(item.toObject());
+                accumulated.append(Cache::encode(item.toObject()));
             const QJsonObject meta = result->value(u"metadata"_s).toObject();
             const QString version
                 = snapshotVersion.isEmpty() ? meta.value(u"resourceVersion"_s).toString() : snapshotVersion;
@@ -121,20 +125,20 @@ void Informer::list(const QString& continueToken, QList<QJsonObject> accumulated
 }
 
 // Stores a fresh list and tells handlers what changed since the cache's previous contents.
-void Informer::finishList(const QList<QJsonObject>& items, const QString& resourceVersion)
+void Informer::finishList(const QList<QByteArray>& items, const QString& resourceVersion)
 {
     ++m_lists;
     m_failures = 0;
-    QHash<QString, QJsonObject> before;
-    for (const auto& o : m_cache.list())
-        before.insert(keyOf(o), o);
-    const QList<QJsonObject> gone = m_cache.replace(items);
-    for (const auto& o : items) {
+    const QHash<QString, QByteArray> before = m_cache.snapshot();
+    m_cache.setObservedVersion(resourceVersion);
+    const QList<QJsonObject> gone = m_cache.replaceEncoded(items);
+    for (const auto& json : items) {
+        const QJsonObject o = Cache::decode(json);
         const auto old = before.constFind(keyOf(o));
         if (old == before.cend())
             dispatchAdd(o);
-        else if (*old != o)
-            dispatchUpdate(*old, o);
+        else if (*old != json)
+            dispatchUpdate(Cache::decode(*old), o);
     }
     for (const auto& o : gone)
         dispatchDelete(o);
@@ -174,14 +178,18 @@ void Informer::onEvent(kube::WatchEventType type, const QJsonObject& object)
 {
     ++m_watchEvents;
     m_resourceVersion = object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
+    m_cache.setObservedVersion(m_resourceVersion);
     if (type == kube::WatchEventType::Deleted) {
         // Like client-go's DeltaFIFO, a deletion of an object the cache never held is no news to handlers.
         if (const auto old = m_cache.remove(keyOf(object)))
             dispatchDelete(object);
         return;
     }
-    const auto old = m_cache.upsert(object);
-    if (old)
+    bool keptNewer = false;
+    const auto old = m_cache.upsertUnlessOlder(object, &keptNewer);
+    if (keptNewer)
+        dispatchUpdate(*old, *old); // a reconciler already wrote a later version through; the cache keeps it
+    else if (old)
         dispatchUpdate(*old, object);
     else
         dispatchAdd(object);
@@ -214,8 +222,7 @@ void Informer::onWatchFinished(const kube::ApiError& error, bool gone)
 
 void Informer::resync()
 {
-    for (const auto& o : m_cache.list())
-        dispatchUpdate(o, o);
+    m_cache.forEach([this](const QJsonObject& o) { dispatchUpdate(o, o); });
 }
 
 void Informer::dispatchAdd(const QJsonObject& o)

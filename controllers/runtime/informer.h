@@ -64,8 +64,8 @@ Q_SIGNALS:
     void watchError(const kube::ApiError& error);
 
 private:
-    void list(const QString& continueToken, QList<QJsonObject> accumulated, const QString& snapshotVersion);
-    void finishList(const QList<QJsonObject>& items, const QString& resourceVersion);
+    void list(const QString& continueToken, QList<QByteArray> accumulated, const QString& snapshotVersion);
+    void finishList(const QList<QByteArray>& items, const QString& resourceVersion);
     void watch();
     bool watchWasProductive() const;
     void retryLater(bool relist);

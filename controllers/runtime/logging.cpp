@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -182,10 +183,23 @@ void log(Level level, const QString& logger, const QString& message, const Field
 
 } // namespace logging
 
+// Registered values are kept as hashes rather than copies: a controller registers every Secret value it caches, and
+// copies (plus a list per 4-byte prefix) cost as much memory as the caches themselves (bench/PROFILE.md). A
+// position of a log line is a candidate when its first 4 bytes start some value; then, for each registered length,
+// the hash of its first 16 bytes and, only if that matches, of the whole length is looked up. A hash collision can
+// only redact an innocent substring, never reveal a value.
 struct Redactor::Private {
     mutable std::shared_mutex mutex;
-    QHash<quint32, QList<QByteArray>> byPrefix; ///< first 4 bytes → values starting with them (longest first)
-    QSet<QByteArray> values;
+    QSet<quint32> prefixes; ///< the first 4 bytes of every value: the cheap filter for a candidate position
+    QList<qsizetype> lengths; ///< every distinct value length, longest first (a longer value is redacted whole)
+    QSet<size_t> heads; ///< head(value) of every value: its first 16 bytes and length, checked before hashing it all
+    QSet<size_t> fingerprints; ///< fingerprint(value) of every value
+
+    static size_t head(QByteArrayView start, qsizetype length)
+    {
+        return qHash(start.first(std::min<qsizetype>(16, length)), size_t(length) * 31 + 7);
+    }
+    static size_t fingerprint(QByteArrayView value) { return qHash(value, size_t(value.size())); }
 };
 
 Redactor::Redactor()
@@ -208,14 +222,17 @@ void Redactor::add(const QByteArray& value)
 {
     if (value.size() < kWindow)
         return;
+    const size_t fp = Private::fingerprint(value);
     std::unique_lock lock(d->mutex);
-    if (d->values.contains(value))
+    if (d->fingerprints.contains(fp))
         return;
-    d->values.insert(value);
-    auto& bucket = d->byPrefix[windowKey(value.constData())];
-    bucket.append(value);
-    std::sort(
-        bucket.begin(), bucket.end(), [](const QByteArray& a, const QByteArray& b) { return a.size() > b.size(); });
+    d->fingerprints.insert(fp);
+    d->heads.insert(Private::head(value, value.size()));
+    d->prefixes.insert(windowKey(value.constData()));
+    if (!d->lengths.contains(value.size()))
+        d->lengths.insert(
+            std::find_if(d->lengths.begin(), d->lengths.end(), [&](qsizetype l) { return l < value.size(); }),
+            value.size());
 }
 
 void Redactor::addObjectValues(const QJsonObject& object)
@@ -243,30 +260,33 @@ void Redactor::addObjectValues(const QJsonObject& object)
 void Redactor::clear()
 {
     std::unique_lock lock(d->mutex);
-    d->byPrefix.clear();
-    d->values.clear();
+    d->prefixes.clear();
+    d->heads.clear();
+    d->lengths.clear();
+    d->fingerprints.clear();
 }
 
 qsizetype Redactor::size() const
 {
     std::shared_lock lock(d->mutex);
-    return d->values.size();
+    return d->fingerprints.size();
 }
 
 QByteArray Redactor::redact(const QByteArray& line) const
 {
     std::shared_lock lock(d->mutex);
-    if (d->values.isEmpty() || line.size() < kWindow)
+    if (d->fingerprints.isEmpty() || line.size() < kWindow)
         return line;
     QByteArray out;
     qsizetype copied = 0;
     for (qsizetype i = 0; i + kWindow <= line.size();) {
-        const auto bucket = d->byPrefix.constFind(windowKey(line.constData() + i));
         qsizetype matched = 0;
-        if (bucket != d->byPrefix.cend())
-            for (const QByteArray& v : *bucket)
-                if (QByteArrayView(line).sliced(i).startsWith(v)) {
-                    matched = v.size();
+        if (d->prefixes.contains(windowKey(line.constData() + i)))
+            for (const qsizetype length : d->lengths)
+                if (i + length <= line.size()
+                    && d->heads.contains(Private::head(QByteArrayView(line).sliced(i), length))
+                    && d->fingerprints.contains(Private::fingerprint(QByteArrayView(line).sliced(i, length)))) {
+                    matched = length;
                     break;
                 }
         if (matched == 0) {

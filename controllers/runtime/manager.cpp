@@ -9,12 +9,19 @@
 #include <QTcpServer>
 #include <QThread>
 #include <QTimer>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
 namespace runtime {
 
 Q_LOGGING_CATEGORY(lcManager, "kubelb.runtime.manager")
+
+namespace {
+constexpr int kMallocTrimIntervalMs = 5000; ///< how often free heap pages go back to the system
+} // namespace
 
 bool parseBindAddress(const QString& text, QHostAddress* host, quint16* port)
 {
@@ -114,6 +121,14 @@ bool Manager::start(QString* error)
             return false;
     }
     m_started = true;
+#ifdef __GLIBC__
+    // glibc keeps memory freed by the informers' lists and the reconcilers' transient objects in its per-thread
+    // arenas; returning the free pages now and then keeps the resident size near what the caches hold (Go's
+    // scavenger does the same for client-go). A trim costs about a millisecond per 100 MiB of heap.
+    auto* trim = new QTimer(this);
+    connect(trim, &QTimer::timeout, this, [] { malloc_trim(0); });
+    trim->start(kMallocTrimIntervalMs);
+#endif
     m_io->start();
     for (Informer* informer : std::as_const(m_informers))
         QMetaObject::invokeMethod(informer, &Informer::start, Qt::QueuedConnection);

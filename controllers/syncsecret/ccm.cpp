@@ -18,9 +18,8 @@ constexpr int kManagerGraceSeconds = 2; ///< how long a fresh copy may wait for 
 
 } // namespace
 
-CcmReconciler::CcmReconciler(kube::RestClient& tenant, kube::RestClient& management,
-    const runtime::Cache& tenantSyncSecrets, const runtime::Cache& managementCopies, QString managementNamespace,
-    SyncMetrics* metrics)
+CcmReconciler::CcmReconciler(kube::RestClient& tenant, kube::RestClient& management, runtime::Cache& tenantSyncSecrets,
+    runtime::Cache& managementCopies, QString managementNamespace, SyncMetrics* metrics)
     : m_tenant(tenant)
     , m_management(management)
     , m_tenantSyncSecrets(tenantSyncSecrets)
@@ -61,8 +60,8 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
 {
     // The finalizer comes first: without it a deleted tenant object could leave its copy behind.
     if (tenant.metadata.addFinalizer(kFinalizer)) {
-        auto updated = decodeAs<kube::SyncSecret>(
-            m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), tenant.toJson()));
+        auto updated = decodeAs<kube::SyncSecret>(writtenThrough(&m_tenantSyncSecrets,
+            m_tenant.update(syncSecretPath(tenant.metadata.namespace_, tenant.metadata.name), tenant.toJson())));
         if (!updated)
             return failure(u"adding the finalizer"_s, updated.error());
         tenant = *updated;
@@ -73,7 +72,7 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
         return failure({}, copy.error());
     if (!copy) {
         writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhaseFailed), false, u"PropagationFailed"_s,
-            describe(copy.error()));
+            describe(copy.error()), &m_tenantSyncSecrets);
         return failure(u"propagating to "_s + m_namespace, copy.error());
     }
     if (auto stale = deleteCopiesOf({ tenant.metadata.namespace_, tenant.metadata.name }, desired.metadata.name, scope);
@@ -82,7 +81,7 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
     if (copy->metadata.isBeingDeleted()) {
         // Someone deleted the copy; recreate it once the Manager has let it go.
         writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhasePending), false, u"CopyBeingDeleted"_s,
-            u"the management copy is being deleted; it will be recreated"_s);
+            u"the management copy is being deleted; it will be recreated"_s, &m_tenantSyncSecrets);
         return Result::after(std::chrono::seconds(1));
     }
     const kube::SyncSecretStatus& remote = copy->status;
@@ -103,7 +102,8 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
     const QString message = synced && current
         ? synced->message
         : u"propagated to %1/%2; waiting for the management cluster"_s.arg(m_namespace, copy->metadata.name);
-    return writeSyncStatus(m_tenant, tenant, phase, phase == kube::kubelb::PhaseSynced, reason, message);
+    return writeSyncStatus(
+        m_tenant, tenant, phase, phase == kube::kubelb::PhaseSynced, reason, message, &m_tenantSyncSecrets);
 }
 
 kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecret& desired, ReconcileScope& scope)
@@ -113,7 +113,8 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
         // The copy is created holding the cleanup finalizer the Manager would add anyway: one write fewer.
         kube::SyncSecret fresh = desired;
         fresh.metadata.addFinalizer(kFinalizer);
-        auto created = decodeAs<kube::SyncSecret>(m_management.create(syncSecretPath(m_namespace), fresh.toJson()));
+        auto created = decodeAs<kube::SyncSecret>(
+            writtenThrough(&m_copies, m_management.create(syncSecretPath(m_namespace), fresh.toJson())));
         if (created) {
             scope.log(
                 Level::Info, u"propagated SyncSecret"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
@@ -125,8 +126,9 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
         auto live = decodeAs<kube::SyncSecret>(m_management.get(syncSecretPath(m_namespace, desired.metadata.name)));
         if (!live)
             return live.error();
-        return copyNeedsUpdate(*live, desired) ? decodeAs<kube::SyncSecret>(m_management.update(
-                   syncSecretPath(m_namespace, desired.metadata.name), applyCopy(*live, desired).toJson()))
+        return copyNeedsUpdate(*live, desired) ? decodeAs<kube::SyncSecret>(writtenThrough(&m_copies,
+                   m_management.update(
+                       syncSecretPath(m_namespace, desired.metadata.name), applyCopy(*live, desired).toJson())))
                                                : live;
     }
     auto existing = kube::SyncSecret::fromJson(*cached);
@@ -134,8 +136,9 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
         return existing.error();
     if (existing->metadata.isBeingDeleted() || !copyNeedsUpdate(*existing, desired))
         return existing;
-    auto updated = decodeAs<kube::SyncSecret>(m_management.update(
-        syncSecretPath(m_namespace, desired.metadata.name), applyCopy(*existing, desired).toJson()));
+    auto updated = decodeAs<kube::SyncSecret>(writtenThrough(&m_copies,
+        m_management.update(
+            syncSecretPath(m_namespace, desired.metadata.name), applyCopy(*existing, desired).toJson())));
     if (updated)
         scope.log(
             Level::Info, u"updated management copy"_s, { { u"copy"_s, m_namespace + u'/' + desired.metadata.name } });
@@ -169,7 +172,7 @@ Result CcmReconciler::finalize(kube::SyncSecret tenant, ReconcileScope& scope)
     auto copy = m_management.get(syncSecretPath(m_namespace, copyName));
     if (copy) {
         writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhaseTerminating), false, u"DeletingCopy"_s,
-            u"waiting for the management copy to be deleted"_s);
+            u"waiting for the management copy to be deleted"_s, &m_tenantSyncSecrets);
         if (!copy->value(u"metadata"_s).toObject().contains(u"deletionTimestamp"_s)) {
             const auto removed = m_management.remove(syncSecretPath(m_namespace, copyName));
             if (!removed && !removed.error().isNotFound())

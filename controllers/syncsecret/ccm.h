@@ -17,8 +17,8 @@ class CcmReconciler : public runtime::Reconciler {
 public:
     /// `tenantSyncSecrets` / `managementCopies` are informer caches (all tenant namespaces / the management
     /// namespace); the latter needs the label index on `kubelb.k8c.io/origin-name`.
-    CcmReconciler(kube::RestClient& tenant, kube::RestClient& management, const runtime::Cache& tenantSyncSecrets,
-        const runtime::Cache& managementCopies, QString managementNamespace, SyncMetrics* metrics = nullptr);
+    CcmReconciler(kube::RestClient& tenant, kube::RestClient& management, runtime::Cache& tenantSyncSecrets,
+        runtime::Cache& managementCopies, QString managementNamespace, SyncMetrics* metrics = nullptr);
 
     runtime::Result reconcile(const runtime::Request& request) override;
 
@@ -35,8 +35,8 @@ private:
 
     kube::RestClient& m_tenant;
     kube::RestClient& m_management;
-    const runtime::Cache& m_tenantSyncSecrets;
-    const runtime::Cache& m_copies;
+    runtime::Cache& m_tenantSyncSecrets; ///< written through with every successful write
+    runtime::Cache& m_copies;
     QString m_namespace;
     SyncMetrics* m_metrics;
 };

@@ -66,15 +66,22 @@ runtime::Result failure(const QString& context, const kube::ApiError& error)
     return runtime::Result::failed(context.isEmpty() ? describe(error) : context + u": "_s + describe(error));
 }
 
+const kube::Expected<QJsonObject>& writtenThrough(runtime::Cache* cache, const kube::Expected<QJsonObject>& answer)
+{
+    if (cache && answer)
+        cache->writeThrough(*answer);
+    return answer;
+}
+
 runtime::Result writeSyncStatus(kube::RestClient& client, const kube::SyncSecret& object, const QString& phase,
-    bool synced, const QString& reason, const QString& message)
+    bool synced, const QString& reason, const QString& message, runtime::Cache* cache)
 {
     kube::SyncSecret updated = object;
     if (!setSyncStatus(updated.status, phase, updated.metadata.generation.value_or(1), synced, reason, message,
             QDateTime::currentDateTimeUtc()))
         return runtime::Result::success();
-    const auto written
-        = client.updateStatus(syncSecretPath(object.metadata.namespace_, object.metadata.name), updated.toJson());
+    const auto written = writtenThrough(
+        cache, client.updateStatus(syncSecretPath(object.metadata.namespace_, object.metadata.name), updated.toJson()));
     return written ? runtime::Result::success() : failure(u"writing status"_s, written.error());
 }
 

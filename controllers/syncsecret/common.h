@@ -1,5 +1,6 @@
 #pragma once
 
+#include "controllers/runtime/cache.h"
 #include "controllers/runtime/logging.h"
 #include "controllers/runtime/reconciler.h"
 #include "kube/objects.h"
@@ -56,9 +57,14 @@ inline QString cleanupFinalizer()
     return QString(kube::kubelb::CleanupFinalizer);
 }
 
-/// Writes phase, observedGeneration and the Synced condition to `object`'s /status, only when they change.
+/// Stores a successful write's answer in `cache` (runtime::Cache::writeThrough), so that the next reconcile sees
+/// its own write before the watch delivers it; passes the answer on unchanged.
+const kube::Expected<QJsonObject>& writtenThrough(runtime::Cache* cache, const kube::Expected<QJsonObject>& answer);
+
+/// Writes phase, observedGeneration and the Synced condition to `object`'s /status, only when they change; the
+/// written object goes to `cache` (write-through) when given.
 runtime::Result writeSyncStatus(kube::RestClient& client, const kube::SyncSecret& object, const QString& phase,
-    bool synced, const QString& reason, const QString& message);
+    bool synced, const QString& reason, const QString& message, runtime::Cache* cache = nullptr);
 /// Removes the cleanup finalizer from the live SyncSecret `ns/name` (re-read first, so that a status written
 /// meanwhile is not undone); an object already gone counts as released.
 runtime::Result releaseFinalizer(kube::RestClient& client, const QString& ns, const QString& name);

@@ -32,8 +32,8 @@ bool TenantNamespaces::contains(const QString& name, const std::optional<QJsonOb
     return name.startsWith(u"tenant-"_s) || labels.contains(u"kubelb.k8c.io/tenant"_s);
 }
 
-ManagerReconciler::ManagerReconciler(kube::RestClient& client, const runtime::Cache& syncSecrets,
-    const runtime::Cache& secrets, const runtime::Cache& namespaces, TenantNamespaces tenants, SyncMetrics* metrics)
+ManagerReconciler::ManagerReconciler(kube::RestClient& client, runtime::Cache& syncSecrets, runtime::Cache& secrets,
+    const runtime::Cache& namespaces, TenantNamespaces tenants, SyncMetrics* metrics)
     : m_client(client)
     , m_syncSecrets(syncSecrets)
     , m_secrets(secrets)
@@ -67,7 +67,7 @@ Result ManagerReconciler::reconcile(const runtime::Request& request)
         return scope.finish(finalize(*owner, scope));
     if (!m_tenants.contains(request.ns, m_namespaces.get({}, request.ns))) {
         writeSyncStatus(m_client, *owner, QString(kube::kubelb::PhaseFailed), false, u"NotATenantNamespace"_s,
-            u"namespace %1 is not a tenant namespace; no Secret is created"_s.arg(request.ns));
+            u"namespace %1 is not a tenant namespace; no Secret is created"_s.arg(request.ns), &m_syncSecrets);
         return scope.finish(Result::success());
     }
     return scope.finish(sync(*owner, scope));
@@ -76,7 +76,8 @@ Result ManagerReconciler::reconcile(const runtime::Request& request)
 Result ManagerReconciler::sync(kube::SyncSecret owner, ReconcileScope& scope)
 {
     if (owner.metadata.addFinalizer(kFinalizer)) {
-        auto updated = m_client.update(syncSecretPath(owner.metadata.namespace_, owner.metadata.name), owner.toJson());
+        auto updated = writtenThrough(&m_syncSecrets,
+            m_client.update(syncSecretPath(owner.metadata.namespace_, owner.metadata.name), owner.toJson()));
         if (!updated)
             return failure(u"adding the finalizer"_s, updated.error());
         auto decoded = kube::SyncSecret::fromJson(*updated);
@@ -90,13 +91,13 @@ Result ManagerReconciler::sync(kube::SyncSecret owner, ReconcileScope& scope)
     if (!secret) {
         const bool invalid = secret.error().isInvalid();
         writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseFailed), false,
-            invalid ? u"InvalidSecret"_s : u"SecretWriteFailed"_s, secret.error().message());
+            invalid ? u"InvalidSecret"_s : u"SecretWriteFailed"_s, secret.error().message(), &m_syncSecrets);
         // An invalid Secret will not become valid by retrying: wait for the SyncSecret to change.
         return invalid ? Result::terminalError(describe(secret.error()))
                        : failure(u"writing the Secret"_s, secret.error());
     }
     return writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseSynced), true, u"SecretSynced"_s,
-        u"Secret %1/%2 is up to date"_s.arg(owner.metadata.namespace_, owner.metadata.uid));
+        u"Secret %1/%2 is up to date"_s.arg(owner.metadata.namespace_, owner.metadata.uid), &m_syncSecrets);
 }
 
 kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret& desired, ReconcileScope& scope)
@@ -111,7 +112,8 @@ kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret&
         existing = *decoded;
     }
     if (!existing) {
-        auto created = decodeAs<kube::Secret>(m_client.create(secretPath(ns), desired.toJson()));
+        auto created
+            = decodeAs<kube::Secret>(writtenThrough(&m_secrets, m_client.create(secretPath(ns), desired.toJson())));
         if (created || !created.error().isAlreadyExists()) {
             if (created)
                 scope.log(Level::Info, u"created Secret"_s, { { u"secret"_s, ns + u'/' + name } });
@@ -126,8 +128,8 @@ kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret&
     case SecretAction::None:
         return *existing;
     case SecretAction::Update: {
-        auto updated
-            = decodeAs<kube::Secret>(m_client.update(secretPath(ns, name), applySecret(*existing, desired).toJson()));
+        auto updated = decodeAs<kube::Secret>(writtenThrough(
+            &m_secrets, m_client.update(secretPath(ns, name), applySecret(*existing, desired).toJson())));
         if (updated)
             scope.log(Level::Info, u"updated Secret"_s, { { u"secret"_s, ns + u'/' + name } });
         return updated;
@@ -138,7 +140,8 @@ kube::Expected<kube::Secret> ManagerReconciler::ensureSecret(const kube::Secret&
         const auto removed = m_client.remove(secretPath(ns, name), options);
         if (!removed && !removed.error().isNotFound())
             return removed.error();
-        auto created = decodeAs<kube::Secret>(m_client.create(secretPath(ns), desired.toJson()));
+        auto created
+            = decodeAs<kube::Secret>(writtenThrough(&m_secrets, m_client.create(secretPath(ns), desired.toJson())));
         if (created)
             scope.log(Level::Info, u"recreated Secret"_s, { { u"secret"_s, ns + u'/' + name } });
         return created;
@@ -155,7 +158,7 @@ Result ManagerReconciler::finalize(const kube::SyncSecret& owner, ReconcileScope
     const auto secret = m_client.get(secretPath(ns, owner.metadata.uid));
     if (secret) {
         writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseTerminating), false, u"DeletingSecret"_s,
-            u"waiting for the Secret to be deleted"_s);
+            u"waiting for the Secret to be deleted"_s, &m_syncSecrets);
         const auto removed = m_client.remove(secretPath(ns, owner.metadata.uid));
         if (!removed && !removed.error().isNotFound())
             return failure(u"deleting the Secret"_s, removed.error());

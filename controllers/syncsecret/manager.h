@@ -34,7 +34,7 @@ private:
 class ManagerReconciler : public runtime::Reconciler {
 public:
     /// `syncSecrets`, `secrets` (label `kubelb.k8c.io/syncsecret-owned`) and `namespaces` are informer caches.
-    ManagerReconciler(kube::RestClient& client, const runtime::Cache& syncSecrets, const runtime::Cache& secrets,
+    ManagerReconciler(kube::RestClient& client, runtime::Cache& syncSecrets, runtime::Cache& secrets,
         const runtime::Cache& namespaces, TenantNamespaces tenants, SyncMetrics* metrics = nullptr);
 
     runtime::Result reconcile(const runtime::Request& request) override;
@@ -49,8 +49,8 @@ private:
     kube::Expected<kube::Secret> ensureSecret(const kube::Secret& desired, ReconcileScope& scope);
 
     kube::RestClient& m_client;
-    const runtime::Cache& m_syncSecrets;
-    const runtime::Cache& m_secrets;
+    runtime::Cache& m_syncSecrets; ///< written through with every successful write
+    runtime::Cache& m_secrets;
     const runtime::Cache& m_namespaces;
     TenantNamespaces m_tenants;
     SyncMetrics* m_metrics;

@@ -32,7 +32,7 @@ public:
         QHash<QString, QHash<QString, int>> counts;
         QHash<QString, qint64> oldest;
         const auto now = QDateTime::currentDateTimeUtc();
-        for (const auto& o : m_cache.list()) {
+        m_cache.forEach([&](const QJsonObject& o) {
             const QJsonObject meta = o.value(u"metadata"_s).toObject();
             const QString ns = meta.value(u"namespace"_s).toString();
             QString phase = o.value(u"status"_s).toObject().value(u"phase"_s).toString();
@@ -43,7 +43,7 @@ public:
                 const auto created = QDateTime::fromString(meta.value(u"creationTimestamp"_s).toString(), Qt::ISODate);
                 oldest[ns] = std::max(oldest.value(ns), created.isValid() ? created.secsTo(now) : 0);
             }
-        }
+        });
         prometheus::MetricFamily phases { m_prefix + "_sync_secrets", "SyncSecrets by namespace and phase",
             prometheus::MetricType::Gauge, {} };
         for (auto ns = counts.cbegin(); ns != counts.cend(); ++ns)

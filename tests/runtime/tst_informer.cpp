@@ -131,6 +131,8 @@ private Q_SLOTS:
     void testExpiredWatchRelistsAndConverges();
     void testResyncCallsUpdateWithTheSameObject();
     void testIndexesFollowChanges();
+    void testCacheWriteThroughRules();
+    void testWriteThroughIsReplacedByTheWatchEvent();
 
 private:
     QJsonObject createNamespace(const QString& name);
@@ -461,6 +463,75 @@ void TestInformer::testIndexesFollowChanges()
     QTRY_VERIFY_WITH_TIMEOUT(keysBy("label:app", u"web"_s).isEmpty(), 10000);
     QCOMPARE(keysBy(runtime::Cache::ByOwnerUid, uid1), (QStringList { u"idx-b/b1"_s }));
     QCOMPARE(keysBy(runtime::Cache::ByNamespace, u"idx-a"_s), (QStringList { u"idx-a/a2"_s }));
+}
+
+// What a reconciler writes through is kept until the watch catches up, never an older version, and never an object
+// the informer has already seen a later state of (e.g. its deletion).
+void TestInformer::testCacheWriteThroughRules()
+{
+    const auto versioned = [](const QString& name, const QString& rv) {
+        QJsonObject o = configMap(name);
+        QJsonObject meta = o.value(u"metadata"_s).toObject();
+        meta[u"namespace"_s] = u"wt"_s;
+        meta[u"resourceVersion"_s] = rv;
+        o[u"metadata"_s] = meta;
+        return o;
+    };
+    runtime::Cache cache;
+    cache.upsert(versioned(u"a"_s, u"5"_s));
+    QVERIFY(cache.writeThrough(versioned(u"a"_s, u"7"_s)));
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
+    QVERIFY(!cache.writeThrough(versioned(u"a"_s, u"6"_s))); // older than the cached object
+    QVERIFY(!cache.writeThrough(versioned(u"a"_s, u"7"_s))); // the same version again
+    QVERIFY(!cache.writeThrough(versioned(u"a"_s, u"not-a-number"_s)));
+
+    // The watch delivering an earlier write must not take the cache back; a later one replaces it.
+    bool keptNewer = false;
+    auto previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"6"_s), &keptNewer);
+    QVERIFY(keptNewer);
+    QCOMPARE(rvOf(*previous), u"7"_s);
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
+    previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"7"_s), &keptNewer); // the write's own event
+    QVERIFY(!keptNewer);
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
+    cache.upsertUnlessOlder(versioned(u"a"_s, u"8"_s), &keptNewer);
+    QVERIFY(!keptNewer);
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"8"_s);
+
+    // Once the informer has observed version 10, a write at 9 is already reflected (or deleted since): ignored.
+    cache.setObservedVersion(u"10"_s);
+    QVERIFY(!cache.writeThrough(versioned(u"b"_s, u"9"_s)));
+    QVERIFY(!cache.get(u"wt/b"_s));
+    cache.setObservedVersion(u"4"_s); // never goes back
+    QVERIFY(!cache.writeThrough(versioned(u"b"_s, u"10"_s)));
+    QVERIFY(cache.writeThrough(versioned(u"b"_s, u"11"_s)));
+    QCOMPARE(cache.byIndex(QString::fromLatin1(runtime::Cache::ByNamespace), u"wt"_s).size(), 2);
+}
+
+// A write-through answer is visible at once; the watch event of the same write then arrives as an update with an
+// equal object, and later writes by others replace it as usual.
+void TestInformer::testWriteThroughIsReplacedByTheWatchEvent()
+{
+    createNamespace(u"wt-live"_s);
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(u"wt-live"_s));
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    const auto created = m_writer->create(configMaps(u"wt-live"_s), configMap(u"c1"_s));
+    QVERIFY(created);
+    QTRY_VERIFY_WITH_TIMEOUT(informer->cache().get(u"wt-live"_s, u"c1"_s).has_value(), 10000);
+    QJsonObject changed = *created;
+    changed[u"data"_s] = QJsonObject { { u"generation"_s, u"1"_s } };
+    const auto written = m_writer->update(configMaps(u"wt-live"_s).withName(u"c1"_s), changed);
+    QVERIFY(written);
+    // Either stored now, or the watch was faster and the cache already holds this version.
+    informer->cache().writeThrough(*written);
+    QCOMPARE(rvOf(*informer->cache().get(u"wt-live"_s, u"c1"_s)), rvOf(*written));
+    const auto patched = m_writer->patch(
+        configMaps(u"wt-live"_s).withName(u"c1"_s), kube::PatchFormat::Merge, R"({"data":{"generation":"2"}})");
+    QVERIFY(patched);
+    QTRY_COMPARE_WITH_TIMEOUT(rvOf(*informer->cache().get(u"wt-live"_s, u"c1"_s)), rvOf(*patched), 10000);
+    QCOMPARE(*informer->cache().get(u"wt-live"_s, u"c1"_s), *patched);
 }
 
 QTEST_GUILESS_MAIN(TestInformer)
