@@ -213,7 +213,7 @@ void TestIsolation::initTestCase()
         "kubelb\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared-services\n"));
     KVERIFY(m_mgmt.run(
         { u"apply"_s, u"-f"_s, QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/manager/rbac.yaml") }));
-    QFile ccmMgmtRbac(QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/ccm/management-rbac.yaml"));
+    QFile ccmMgmtRbac(QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/ccm/management/rbac.yaml"));
     QVERIFY(ccmMgmtRbac.open(QIODevice::ReadOnly));
     const QString ccmMgmtYaml = QString::fromUtf8(ccmMgmtRbac.readAll());
     QVERIFY(ccmMgmtYaml.contains(u"namespace: tenant-primary"_s));
