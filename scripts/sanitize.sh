@@ -33,7 +33,7 @@ run_asan() {
     configure "$dir" "address;undefined"
     echo "==> ASan+UBSan build in $dir"
     cmake --build "$dir" --parallel "$jobs"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+    ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
     LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$dir" -LE fuzz --output-on-failure --parallel "$jobs" --timeout 1800
