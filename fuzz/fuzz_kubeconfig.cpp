@@ -4,9 +4,17 @@
 #include "kube/kubeconfig.h"
 #include "kube/yaml.h"
 
+#include <QCoreApplication>
 #include <QDir>
 
 using namespace Qt::StringLiterals;
+
+// Qt loads its TLS backend plugin (for the certificates resolveContext checks) through the application object.
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
+{
+    static QCoreApplication app(*argc, *argv);
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
