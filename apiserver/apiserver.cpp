@@ -1,6 +1,7 @@
 #include "apiserver.h"
 
 #include "apiserver_p.h"
+#include "http.h"
 
 #include <QAbstractHttpServer>
 #include <QDir>
@@ -13,6 +14,7 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QSslServer>
 #include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +23,58 @@ namespace apiserver {
 
 // Info and up by default: the per-request debug line costs a stderr write per request (`-v` turns it on).
 Q_LOGGING_CATEGORY(lcServer, "kubelb.apiserver", QtInfoMsg)
+
+namespace {
+
+const char kReadDeadline[] = "kubelb-read-deadline";
+
+/// A listener whose connections must deliver each request within `readTimeoutMs` of its first byte (Go's
+/// http.Server ReadTimeout): a client that sends part of a request and then stalls or dribbles gets 408 and the
+/// connection is closed, so slow clients cannot hold connections forever. Other connections are never blocked: the
+/// server reads everything asynchronously on its event loop.
+template <typename Base> class DeadlineServer : public Base {
+public:
+    DeadlineServer(int readTimeoutMs, QObject* parent)
+        : Base(parent)
+        , m_readTimeoutMs(readTimeoutMs)
+    {
+    }
+
+    // Runs before QAbstractHttpServer connects its own readyRead handler, so the deadline starts before a request
+    // that arrives in one piece is parsed and served (HttpFrontend::handleRequest stops it).
+    QTcpSocket* nextPendingConnection() override
+    {
+        QTcpSocket* socket = Base::nextPendingConnection();
+        if (socket && m_readTimeoutMs > 0)
+            armReadDeadline(socket);
+        return socket;
+    }
+
+private:
+    void armReadDeadline(QTcpSocket* socket) const
+    {
+        auto* deadline = new QTimer(socket);
+        deadline->setObjectName(QLatin1StringView(kReadDeadline));
+        deadline->setSingleShot(true);
+        deadline->setInterval(m_readTimeoutMs);
+        QObject::connect(socket, &QIODevice::readyRead, deadline, [deadline] {
+            if (!deadline->isActive())
+                deadline->start();
+        });
+        const int seconds = (m_readTimeoutMs + 999) / 1000;
+        QObject::connect(deadline, &QTimer::timeout, socket, [socket, seconds] {
+            const Response r = errorResponse(kube::ApiError(
+                408, u"Timeout"_s, u"the request was not received within %1s (client too slow)"_s.arg(seconds)));
+            qCDebug(lcServer).noquote() << "closing a connection that did not send its request in time";
+            http::writeResponse(socket, r.code, r.contentType, r.body, { { "Connection", "close" } });
+            socket->disconnectFromHost();
+        });
+    }
+
+    int m_readTimeoutMs;
+};
+
+} // namespace
 
 /// One listener (TLS or plain) that hands every parsed request to the ApiServer.
 class HttpFrontend : public QAbstractHttpServer {
@@ -32,9 +86,31 @@ public:
     {
     }
 
+    /// Listens on address:port (TLS when `ssl` is set) with the read deadline; the port, or 0 on failure.
+    quint16 listenWithDeadline(
+        const QHostAddress& address, quint16 port, const QSslConfiguration* ssl, int readTimeoutMs)
+    {
+        QTcpServer* server = nullptr;
+        if (ssl) {
+            auto* sslServer = new DeadlineServer<QSslServer>(readTimeoutMs, this);
+            sslServer->setSslConfiguration(*ssl);
+            server = sslServer;
+        } else {
+            server = new DeadlineServer<QTcpServer>(readTimeoutMs, this);
+        }
+        if (!server->listen(address, port)) {
+            delete server;
+            return 0;
+        }
+        bind(server);
+        return server->serverPort();
+    }
+
 protected:
     bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override
     {
+        if (auto* deadline = socket->findChild<QTimer*>(QLatin1StringView(kReadDeadline), Qt::FindDirectChildrenOnly))
+            deadline->stop();
         m_server->handle(request, socket, m_secure);
         return true;
     }
@@ -196,8 +272,7 @@ bool ApiServer::start(QString* error)
     ssl.setPrivateKey(key.isNull() ? rsaKey : key);
     // Ask for a client certificate without requiring one; pki::verifyClientCertificate judges it per request.
     ssl.setPeerVerifyMode(QSslSocket::QueryPeer);
-    d->secure->sslSetup(ssl);
-    d->securePort = d->secure->listen(d->config.bindAddress, d->config.port);
+    d->securePort = d->secure->listenWithDeadline(d->config.bindAddress, d->config.port, &ssl, d->config.readTimeoutMs);
     if (d->securePort == 0) {
         *error = u"cannot listen on %1:%2"_s.arg(d->config.bindAddress.toString()).arg(d->config.port);
         return false;
@@ -208,7 +283,8 @@ bool ApiServer::start(QString* error)
             return false;
         }
         d->insecure = new HttpFrontend(this, false);
-        d->insecurePort = d->insecure->listen(d->config.insecureAddress, d->config.insecurePort);
+        d->insecurePort = d->insecure->listenWithDeadline(
+            d->config.insecureAddress, d->config.insecurePort, nullptr, d->config.readTimeoutMs);
         if (d->insecurePort == 0) {
             *error = u"cannot listen on %1:%2"_s.arg(d->config.insecureAddress.toString()).arg(d->config.insecurePort);
             return false;

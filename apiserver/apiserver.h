@@ -12,6 +12,7 @@ namespace apiserver {
 
 class ObjectStore;
 class Registry;
+struct Request;
 struct Response;
 class ResourceTable;
 
@@ -30,6 +31,9 @@ struct ApiServerConfig {
     int bookmarkIntervalMs = 60000;
     bool garbageCollector = true;
     QString faults; ///< FaultConfig JSON (see faults.h); empty = no fault injection
+    /// A request must arrive completely within this time of its first byte, else 408 and the connection closes
+    /// (slow clients); 0 disables. kube-apiserver's request timeout is 60 s.
+    int readTimeoutMs = 60000;
 };
 
 /// An embedded, Kubernetes-compatible API server: the store, the REST semantics and the HTTP(S) front ends.
@@ -60,9 +64,16 @@ public:
     ObjectStore& store();
     ResourceTable& resources();
 
+    /// Serves one request without a connection, exactly as the HTTP front ends do (authentication, authorization,
+    /// body decoding, REST semantics, metrics); `secure` false is the insecure front end (no authentication). Watches
+    /// need a connection and get 400. Used by the fuzzer; the front ends share the same path.
+    Response serve(const Request& request, bool secure);
+
 private:
     friend class HttpFrontend;
     void handle(const QHttpServerRequest& request, QTcpSocket* socket, bool secure);
+    /// The one request path: `socket` is null without a connection; *streaming is set when a watch took over.
+    Response dispatch(const Request& request, QTcpSocket* socket, bool secure, bool* streaming);
     void respond(QTcpSocket* socket, const Response& response, bool close);
 
     struct Private;

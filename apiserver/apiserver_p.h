@@ -8,6 +8,7 @@
 #include "pki.h"
 #include "rbac.h"
 #include "registry.h"
+#include "request.h"
 #include "requestinfo.h"
 #include "satokens.h"
 
@@ -16,20 +17,11 @@
 #include <QTimer>
 
 class QAbstractHttpServer;
-class QHttpServerRequest;
 
 namespace apiserver {
 
 class HttpFrontend;
 class WatchStream;
-
-/// A finished non-streaming response.
-struct Response {
-    int code = 200;
-    QByteArray contentType = "application/json";
-    QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
-};
 
 struct ApiServer::Private {
     ApiServerConfig config;
@@ -55,15 +47,15 @@ struct ApiServer::Private {
     /// The listening front ends (TLS, and plain HTTP when enabled).
     QList<QAbstractHttpServer*> frontends() const;
     /// Who sent the request: bearer token (static or ServiceAccount), client certificate, or nobody.
-    std::optional<UserInfo> authenticate(const QHttpServerRequest& request, QTcpSocket* socket, bool secure) const;
+    std::optional<UserInfo> authenticate(const Request& request, QTcpSocket* socket, bool secure) const;
     /// Applies a fault configuration (window size, watch dropping, refusing connections).
     void applyFaults(const FaultConfig& config, ApiServer* server);
     /// GET/PUT /debug/faults: loopback clients with system:masters only.
-    Response serveFaults(const QHttpServerRequest& request, const UserInfo& user);
+    Response serveFaults(const Request& request, const UserInfo& user);
     /// Serves discovery, version, health, metrics and OpenAPI; nullopt when the path is none of those.
     std::optional<Response> serveNonResource(const QString& path, const QUrlQuery& query);
-    Response serveResource(const RequestInfo& info, const QHttpServerRequest& request, QTcpSocket* socket,
-        const UserInfo& user, bool* streaming);
+    Response serveResource(
+        const RequestInfo& info, const Request& request, QTcpSocket* socket, const UserInfo& user, bool* streaming);
     /// Answers a SelfSubjectAccessReview for `user`.
     Response reviewAccess(const QJsonObject& review, const UserInfo& user);
     /// POST serviceaccounts/NAME/token: a TokenRequest answered with a signed token.

@@ -3,7 +3,6 @@
 #include "watch.h"
 
 #include <QAbstractHttpServer>
-#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QTcpServer>
 
@@ -11,17 +10,17 @@ using namespace Qt::StringLiterals;
 
 namespace apiserver {
 
-Response ApiServer::Private::serveFaults(const QHttpServerRequest& request, const UserInfo& user)
+Response ApiServer::Private::serveFaults(const Request& request, const UserInfo& user)
 {
-    if (!request.remoteAddress().isLoopback() || !user.groups.contains(u"system:masters"_s))
+    if (!request.remoteAddress.isLoopback() || !user.groups.contains(u"system:masters"_s))
         return errorResponse(kube::ApiError::forbidden(
             u"fault injection is only available to system:masters on a loopback connection"_s));
-    if (request.method() == QHttpServerRequest::Method::Get)
+    if (request.method == u"GET")
         return jsonResponse(200, faults.config().toJson());
-    if (request.method() != QHttpServerRequest::Method::Put && request.method() != QHttpServerRequest::Method::Post)
+    if (request.method != u"PUT" && request.method != u"POST")
         return errorResponse(kube::ApiError::methodNotAllowed(u"use GET to read or PUT to replace the faults"_s));
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (!doc.isObject())
         return errorResponse(
             kube::ApiError::badRequest(u"faults must be a JSON object: "_s + parseError.errorString()));

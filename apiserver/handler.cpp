@@ -88,7 +88,7 @@ kube::Expected<QJsonObject> decodeBody(const QByteArray& body, const QString& ty
     return kube::ApiError::unsupportedMediaType(type);
 }
 
-bool wantsTable(const QHttpServerRequest& request)
+bool wantsTable(const Request& request)
 {
     const QByteArray accept = request.value("Accept");
     return accept.contains("as=Table");
@@ -180,15 +180,43 @@ ListOptions listOptions(const QUrlQuery& query)
 
 } // namespace
 
+QByteArray Request::value(QByteArrayView name) const
+{
+    for (const auto& [key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
 void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bool secure)
+{
+    Request r;
+    r.method = methodName(request.method());
+    r.url = request.url();
+    r.headers = request.headers();
+    r.body = request.body();
+    r.remoteAddress = request.remoteAddress();
+    bool streaming = false;
+    const Response response = dispatch(r, socket, secure, &streaming);
+    if (!streaming)
+        respond(socket, response, r.value("Connection").toLower() == "close");
+}
+
+Response ApiServer::serve(const Request& request, bool secure)
+{
+    bool streaming = false;
+    return dispatch(request, nullptr, secure, &streaming);
+}
+
+Response ApiServer::dispatch(const Request& request, QTcpSocket* socket, bool secure, bool* streaming)
 {
     QElapsedTimer timer;
     timer.start();
-    const QString path = request.url().path();
-    const QUrlQuery query = formQuery(request.url());
-    const QString method = methodName(request.method());
+    const QString path = request.url.path();
+    const QUrlQuery query = formQuery(request.url);
+    const QString& method = request.method;
     const RequestInfo info = parseRequestInfo(path, method, query);
-    bool streaming = false;
     Response response;
     const auto user = d->authenticate(request, socket, secure);
     const AuthzAttributes attributes = authzAttributes(info, method);
@@ -201,7 +229,7 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
     } else if (const auto decision = d->authorizer.authorize(*user, attributes); !decision.allowed) {
         response = errorResponse(kube::ApiError::forbidden(forbiddenMessage(*user, attributes))
                                      .withDetails(info.group, info.resource, info.name));
-    } else if (request.body().size() > kMaxBody) {
+    } else if (request.body.size() > kMaxBody) {
         response = errorResponse(kube::ApiError::tooLarge(u"Request entity too large: limit is 3145728"_s));
     } else if (const auto fault
         = info.isResourceRequest ? d->faults.errorFor(info.verb, info.resource) : std::nullopt) {
@@ -219,18 +247,17 @@ void ApiServer::handle(const QHttpServerRequest& request, QTcpSocket* socket, bo
             response = errorResponse(*fault);
         }
     } else if (info.isResourceRequest) {
-        response = d->serveResource(info, request, socket, *user, &streaming);
+        response = d->serveResource(info, request, socket, *user, streaming);
     } else if (auto r = method == u"GET" ? d->serveNonResource(path, query) : std::nullopt) {
         response = *r;
     } else {
         response
             = errorResponse(kube::ApiError(404, u"NotFound"_s, u"the server could not find the requested resource"_s));
     }
-    if (!streaming)
-        respond(socket, response, request.value("Connection").toLower() == "close");
     d->metrics.observe(metricVerb(info, method), info.group, info.resource, info.subresource,
-        streaming ? 200 : response.code, double(timer.nsecsElapsed()) / 1e9);
-    qCDebug(lcServer).noquote() << method << request.url().toString() << (streaming ? 200 : response.code);
+        *streaming ? 200 : response.code, double(timer.nsecsElapsed()) / 1e9);
+    qCDebug(lcServer).noquote() << method << request.url.toString() << (*streaming ? 200 : response.code);
+    return response;
 }
 
 void ApiServer::respond(QTcpSocket* socket, const Response& response, bool close)
@@ -250,8 +277,8 @@ void ApiServer::respond(QTcpSocket* socket, const Response& response, bool close
     QTimer::singleShot(delay, socket, [socket, write] { write(socket); });
 }
 
-Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpServerRequest& request,
-    QTcpSocket* socket, const UserInfo& user, bool* streaming)
+Response ApiServer::Private::serveResource(
+    const RequestInfo& info, const Request& request, QTcpSocket* socket, const UserInfo& user, bool* streaming)
 {
     const ResourceInfo* found = resources.find(info.group, info.version, info.resource);
     if (!found
@@ -264,7 +291,7 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
     const ResourceInfo r = *found; // a copy: registering a CRD may reallocate the table
     const QString ns = r.namespaced ? info.ns : QString();
     const QString& name = info.name;
-    const QUrlQuery query = formQuery(request.url());
+    const QUrlQuery query = formQuery(request.url);
     const bool table = wantsTable(request);
     const auto present = [&](QJsonObject object) {
         object[u"apiVersion"_s] = r.apiVersion(info.version);
@@ -307,6 +334,8 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
                 { u"items"_s, array } });
     }
     if (verb == u"watch") {
+        if (!socket)
+            return errorResponse(kube::ApiError::badRequest(u"a watch needs a streaming connection"_s));
         WatchRequest w;
         w.resource = r;
         w.version = info.version;
@@ -338,7 +367,7 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
             metrics.countFault(u"expired"_s);
         return {};
     }
-    const QByteArray body = request.body();
+    const QByteArray& body = request.body;
     const QString type = mediaType(request.value("Content-Type"));
     if (verb == u"create" || verb == u"update") {
         auto opts = writeOptions(query, &warnings);
@@ -381,7 +410,11 @@ Response ApiServer::Private::serveResource(const RequestInfo& info, const QHttpS
         else if (type == u"application/apply-patch+yaml")
             patchType = PatchType::Apply;
         else
-            return errorResponse(kube::ApiError::unsupportedMediaType(type));
+            return errorResponse(kube::ApiError(415, u"UnsupportedMediaType"_s,
+                u"the body of the request was in an unknown format - accepted media types include: "
+                u"application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+                u"application/strategic-merge-patch+json"_s)
+                                     .withDetails({}, {}, type));
         return withWarnings(single(registry.patch(r, ns, name, patchType, body, *opts), 200));
     }
     if (verb == u"delete") {

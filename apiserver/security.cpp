@@ -3,7 +3,6 @@
 #include "apiserver_p.h"
 #include "fielderror.h"
 
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QSslSocket>
 #include <algorithm>
@@ -45,8 +44,7 @@ std::optional<UserInfo> clientCertificateUser(QTcpSocket* socket, const QByteArr
 
 } // namespace
 
-std::optional<UserInfo> ApiServer::Private::authenticate(
-    const QHttpServerRequest& request, QTcpSocket* socket, bool secure) const
+std::optional<UserInfo> ApiServer::Private::authenticate(const Request& request, QTcpSocket* socket, bool secure) const
 {
     if (!secure)
         return UserInfo { u"system:admin"_s, {}, { u"system:masters"_s, u"system:authenticated"_s } };

@@ -39,6 +39,9 @@ int runApiServer(const QStringList& args)
         { u"tls-key"_s, u"Private key (PEM) of --tls-cert."_s, u"file"_s },
         { u"watch-window"_s, u"Number of recent events a watch can resume from (older: 410 Gone). Default 10000."_s,
             u"n"_s, u"10000"_s },
+        { u"request-read-timeout"_s,
+            u"Seconds a client may take to send a whole request; slower ones get 408 (0 disables). Default 60."_s,
+            u"seconds"_s, u"60"_s },
         { u"enable-garbage-collector"_s, u"Delete dependents whose owners are gone (true|false). Default true."_s,
             u"bool"_s, u"true"_s },
         { u"faults"_s,
@@ -81,6 +84,12 @@ int runApiServer(const QStringList& args)
         err << "kubelb-syncd apiserver: --watch-window must be a positive number\n";
         return 2;
     }
+    const int readTimeout = parser.value(u"request-read-timeout"_s).toInt(&ok);
+    if (!ok || readTimeout < 0 || readTimeout > 86400) {
+        err << "kubelb-syncd apiserver: --request-read-timeout must be 0 (off) to 86400 seconds\n";
+        return 2;
+    }
+    config.readTimeoutMs = readTimeout * 1000;
     const QString gc = parser.value(u"enable-garbage-collector"_s);
     if (gc != u"true" && gc != u"false") {
         err << "kubelb-syncd apiserver: --enable-garbage-collector takes true or false\n";

@@ -517,23 +517,78 @@ std::optional<QJsonValue> yamlToJson(const QByteArray& yaml, ParseError* error)
     });
 }
 
+namespace {
+
+/// One document of a stream and the 0-based line it starts on.
+struct DocumentText {
+    QByteArray text;
+    int firstLine = 0;
+};
+
+bool onlyBlanksAndComments(const QByteArray& text)
+{
+    for (const QByteArray& line : text.split('\n')) {
+        const QByteArray t = line.trimmed();
+        if (!t.isEmpty() && !t.startsWith('#'))
+            return false;
+    }
+    return true;
+}
+
+// Splits a stream at "---" lines (followed by nothing or a comment) the way Kubernetes' YAMLReader does, instead of
+// yaml-cpp's LoadAll, which loops forever, allocating, on some malformed streams (found by fuzz_kubeconfig).
+QList<DocumentText> splitDocuments(const QByteArray& yaml)
+{
+    QList<DocumentText> documents;
+    DocumentText current;
+    int line = 0;
+    for (qsizetype pos = 0; pos < yaml.size(); ++line) {
+        const qsizetype newline = yaml.indexOf('\n', pos);
+        const qsizetype end = newline < 0 ? yaml.size() : newline + 1;
+        const QByteArrayView text = QByteArrayView(yaml).sliced(pos, end - pos);
+        const QByteArray rest = text.startsWith("---") ? text.sliced(3).toByteArray().trimmed() : QByteArray("-");
+        if (rest.isEmpty() || rest.startsWith('#')) {
+            documents.append(current);
+            current = { {}, line + 1 };
+        } else {
+            current.text += text;
+        }
+        pos = end;
+    }
+    documents.append(current);
+    // Text before the first "---" is a document only when it has content.
+    if (documents.size() > 1 && onlyBlanksAndComments(documents.first().text))
+        documents.removeFirst();
+    return documents;
+}
+
+} // namespace
+
 std::optional<QList<QJsonObject>> yamlDocumentsToJson(const QByteArray& yaml, ParseError* error)
 {
-    return guarded<QList<QJsonObject>>(error, [&yaml]() -> std::optional<QList<QJsonObject>> {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(yaml.toStdString());
-        Converter converter(yaml.size());
-        QList<QJsonObject> objects;
-        for (std::size_t i = 0; i < documents.size(); ++i) {
-            const YAML::Node& document = documents[i];
+    Converter converter(yaml.size());
+    QList<QJsonObject> objects;
+    const QList<DocumentText> documents = splitDocuments(yaml);
+    for (qsizetype i = 0; i < documents.size(); ++i) {
+        ParseError documentError;
+        const auto value = guarded<QJsonValue>(&documentError, [&]() -> std::optional<QJsonValue> {
+            const YAML::Node document = YAML::Load(documents[i].text.toStdString());
             if (document.IsNull() || !document.IsDefined())
-                continue;
+                return QJsonValue();
             if (!document.IsMap())
                 throw Failure { u"document %1: expected a mapping, got %2"_s.arg(i + 1).arg(nodeKind(document)),
                     document.Mark() };
-            objects << converter.convert(document).toObject();
+            return converter.convert(document);
+        });
+        if (!value) {
+            if (documentError.line > 0)
+                documentError.line += documents[i].firstLine;
+            return fail<QList<QJsonObject>>(error, documentError);
         }
-        return objects;
-    });
+        if (value->isObject())
+            objects << value->toObject();
+    }
+    return objects;
 }
 
 QByteArray jsonToYaml(const QJsonValue& value)

@@ -6,6 +6,8 @@
 #                                        `kubelb-syncd demo` (Ctrl-C stops it)
 #   scripts/dev.sh test [ctest options]  build and run every test suite (ctest -L/-LE to select labels)
 #   scripts/dev.sh build                 install and build only
+#   scripts/dev.sh sanitize [asan|tsan]  second CI stage: ASan+UBSan build + whole suite, TSan build + runtime and
+#                                        API server suites (build-asan/, build-tsan/; docs/testing.md)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +21,8 @@ packages=(
     libyaml-cpp-dev prometheus-cpp-dev libssl-dev
     xvfb xauth gnome-keyring dbus dbus-x11 procps
     dpkg-dev desktop-file-utils appstream
+    # fuzzing (libFuzzer) needs clang and its runtime libraries
+    clang libclang-rt-14-dev
 )
 
 as_root() {
@@ -81,8 +85,12 @@ build)
     install_packages
     build_project
     ;;
+sanitize)
+    install_packages
+    exec "$root/scripts/sanitize.sh" "$@"
+    ;;
 *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

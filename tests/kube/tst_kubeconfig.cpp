@@ -93,6 +93,8 @@ private Q_SLOTS:
     void testErrors_data();
     void testErrors();
     void testErrorsNeverContainSecrets();
+    void testMalformedDocuments_data();
+    void testMalformedDocuments();
 };
 
 void TestKubeconfig::testTokenUserKeepsPlainScalarAndLoadsCaFile()
@@ -493,6 +495,55 @@ void TestKubeconfig::testErrorsNeverContainSecrets()
         QVERIFY2(!message.contains(u"fixture-token"_s) && !message.contains(u"fixture-password"_s),
             qPrintable(context.name));
     }
+}
+
+void TestKubeconfig::testMalformedDocuments_data()
+{
+    // Documents parsed from memory (file "/k/config"): the error names the line:column and the field.
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("context");
+    QTest::addColumn<QString>("expected");
+
+    const QByteArray head = "clusters:\n- name: c\n  cluster:\n    server: https://c.example\n";
+    const QByteArray ctx = "contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n";
+    QTest::newRow("unclosed flow sequence") << QByteArray("users: [a, b\nclusters: []\n") << QString()
+                                            << u"/k/config:2:9: invalid YAML: end of sequence flow not found"_s;
+    QTest::newRow("tab indentation") << QByteArray("clusters:\n- name: c\n\tcluster: {}\n") << QString()
+                                     << u"/k/config:3:1: invalid YAML: "_s;
+    QTest::newRow("bad base64 in certificate-authority-data")
+        << QByteArray("clusters:\n- name: c\n  cluster:\n    server: https://c.example\n"
+                      "    certificate-authority-data: LS0t*LS0=\n")
+        << QString()
+        << u"/k/config:5:33: clusters[0].cluster.certificate-authority-data: illegal base64 data at input byte 4"_s;
+    QTest::newRow("missing client certificate file") << QByteArray(
+        head + "users:\n- name: u\n  user:\n    client-certificate: gone.crt\n    client-key: gone.key\n" + ctx)
+                                                     << QString()
+                                                     << u"/k/config:8:25: users[0].user.client-certificate: unable to "
+                                                        u"read client-certificate \"/k/gone.crt\" for user "
+                                                        u"\"u\": no such file or directory"_s;
+    QTest::newRow("exec without command") << QByteArray(head
+        + "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+          "      interactiveMode: Never\n"
+        + ctx) << QString() << u"/k/config:9:7: users[0].user.exec.command: command must be specified"_s;
+    QTest::newRow("unknown context") << QByteArray(head + "users:\n- name: u\n  user: {token: t}\n" + ctx) << u"other"_s
+                                     << u"/k/config: context \"other\" not found (available contexts: x)"_s;
+    QTest::newRow("contexts is a string")
+        << QByteArray("contexts: nope\n") << QString() << u"/k/config:1:11: contexts: expected a sequence"_s;
+}
+
+void TestKubeconfig::testMalformedDocuments()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, context);
+    QFETCH(QString, expected);
+    const kube::Expected<kube::Kubeconfig> config = kube::parseKubeconfig(yaml, u"/k/config"_s);
+    QString message = config ? QString() : config.error().message();
+    if (config) {
+        const kube::Expected<kube::ClientConfig> resolved = kube::resolveContext(*config, context);
+        QVERIFY2(!resolved, "the context resolved");
+        message = resolved.error().message();
+    }
+    QVERIFY2(message.startsWith(expected), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestKubeconfig)

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void testYamlErrorHasLineAndColumn();
     void testYamlMultiDocument();
     void testYamlMultiDocumentNeedsMappings();
+    void testYamlStreamThatHungLoadAllTerminates();
     void testParseJsonObject_data();
     void testParseJsonObject();
     void testParseErrorToString();
@@ -373,6 +374,19 @@ void TestYaml::testYamlMultiDocumentNeedsMappings()
 
     QVERIFY(!kube::yamlDocumentsToJson("a: 1\n---\nb: [\n", &error));
     QVERIFY(error.line >= 3);
+}
+
+void TestYaml::testYamlStreamThatHungLoadAllTerminates()
+{
+    // Found by fuzz_kubeconfig: yaml-cpp's LoadAll never returned on this stream (and grew without bound).
+    const QByteArray stream("! ,Aepmt ny=kubeconfi' is va contr\n- nam\\:oth\n\xff\xff\xff\xff\xff\xff\xff"
+                            "T",
+        54);
+    ParseError error;
+    const auto documents = kube::yamlDocumentsToJson(stream, &error);
+    QVERIFY(!documents);
+    QVERIFY(!error.message.isEmpty());
+    QVERIFY(!kube::yamlDocumentsToJson(stream + "\n---\na: 1\n"));
 }
 
 void TestYaml::testParseJsonObject_data()
