@@ -90,7 +90,7 @@ sanitize)
     exec "$root/scripts/sanitize.sh" "$@"
     ;;
 *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
