@@ -242,7 +242,7 @@ Response ApiServer::dispatch(const Request& request, QTcpSocket* socket, bool se
                         .toJson(QJsonDocument::Compact)
                     + '\n');
             http::endChunked(socket);
-            streaming = true;
+            *streaming = true;
         } else {
             response = errorResponse(*fault);
         }
