@@ -4,9 +4,11 @@
 
 #include <QCryptographicHash>
 #include <QHash>
+#include <QJsonArray>
 #include <QMap>
 #include <QSet>
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -35,30 +37,69 @@ QString linkStateName(LinkState state)
 
 namespace {
 
+/// Appends the base64 `text` decoded to `out`, as QByteArray::fromBase64() does (characters outside the
+/// alphabet, padding included, are skipped), without the Latin-1 and result copies.
+void appendBase64(QStringView text, QByteArray& out)
+{
+    const qsizetype start = out.size();
+    out.resize(start + (text.size() * 3) / 4 + 3);
+    char* o = out.data() + start;
+    unsigned buffer = 0;
+    int bits = 0;
+    for (const QChar c : text) {
+        const char16_t ch = c.unicode();
+        int d;
+        if (ch >= u'A' && ch <= u'Z')
+            d = ch - u'A';
+        else if (ch >= u'a' && ch <= u'z')
+            d = ch - u'a' + 26;
+        else if (ch >= u'0' && ch <= u'9')
+            d = ch - u'0' + 52;
+        else if (ch == u'+')
+            d = 62;
+        else if (ch == u'/')
+            d = 63;
+        else
+            continue;
+        buffer = (buffer << 6) | unsigned(d);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            *o++ = char(buffer >> bits);
+            buffer &= (1u << bits) - 1;
+        }
+    }
+    out.resize(o - out.constData());
+}
+
 /// Decoded data (stringData wins over data, as the API server merges it); values stay inside this file.
 QMap<QString, QByteArray> decodedData(const QJsonObject& object)
 {
     QMap<QString, QByteArray> data;
     const QJsonObject encoded = object.value("data"_L1).toObject();
-    for (auto it = encoded.begin(); it != encoded.end(); ++it)
-        data.insert(it.key(), QByteArray::fromBase64(it.value().toString().toLatin1()));
+    for (auto it = encoded.begin(); it != encoded.end(); ++it) {
+        QByteArray value;
+        appendBase64(it.value().toString(), value);
+        data.insert(it.key(), value);
+    }
     const QJsonObject plain = object.value("stringData"_L1).toObject();
     for (auto it = plain.begin(); it != plain.end(); ++it)
         data.insert(it.key(), it.value().toString().toUtf8());
     return data;
 }
 
-QDateTime lastChange(const QJsonObject& object)
+/// Newest of creation, managedFields and condition transition times (`metadata` and `status` of the object).
+QDateTime lastChange(const QJsonObject& metadata, const QJsonArray& conditions)
 {
-    QDateTime newest = meta::creationTime(object);
+    QDateTime newest = meta::parseTime(metadata.value("creationTimestamp"_L1).toString());
     const auto consider = [&newest](const QString& text) {
         const QDateTime time = meta::parseTime(text);
         if (time.isValid() && (!newest.isValid() || time > newest))
             newest = time;
     };
-    for (const QJsonValue& entry : meta::metadata(object).value("managedFields"_L1).toArray())
+    for (const QJsonValue& entry : metadata.value("managedFields"_L1).toArray())
         consider(entry.toObject().value("time"_L1).toString());
-    for (const QJsonValue& entry : object.value("status"_L1).toObject().value("conditions"_L1).toArray())
+    for (const QJsonValue& entry : conditions)
         consider(entry.toObject().value("lastTransitionTime"_L1).toString());
     return newest;
 }
@@ -74,6 +115,40 @@ LinkState controllerState(const LineageLink& link)
 
 } // namespace
 
+namespace {
+
+constexpr char HexDigits[] = "0123456789abcdef";
+
+/// Lower-case hex of `bytes` (QByteArray::toHex() without the intermediate copy).
+QByteArray hex(QByteArrayView bytes)
+{
+    QByteArray out(bytes.size() * 2, Qt::Uninitialized);
+    char* o = out.data();
+    for (const char c : bytes) {
+        *o++ = HexDigits[(uchar(c) >> 4) & 0xf];
+        *o++ = HexDigits[uchar(c) & 0xf];
+    }
+    return out;
+}
+
+/// Adds one key to `summary` and to the running fingerprint `whole`.
+void addKey(
+    DataSummary& summary, QCryptographicHash& whole, QCryptographicHash& one, const QString& name, QByteArrayView value)
+{
+    one.reset();
+    one.addData(value);
+    summary.keys.append({ name, value.size(), hex(one.resultView()) });
+    char prefix[32];
+    const int length = std::snprintf(prefix, sizeof prefix, "%lld", static_cast<long long>(value.size()));
+    whole.addData(name.toUtf8());
+    whole.addData(QByteArrayView("\0", 1));
+    whole.addData(QByteArrayView(prefix, length));
+    whole.addData(QByteArrayView("\0", 1));
+    whole.addData(value);
+}
+
+} // namespace
+
 DataSummary summarizeData(const QJsonObject& object)
 {
     DataSummary summary;
@@ -81,16 +156,38 @@ DataSummary summarizeData(const QJsonObject& object)
     thread_local QCryptographicHash whole(QCryptographicHash::Sha256);
     thread_local QCryptographicHash one(QCryptographicHash::Sha256);
     whole.reset();
-    const QMap<QString, QByteArray> data = decodedData(object);
-    summary.keys.reserve(data.size());
-    for (auto it = data.cbegin(); it != data.cend(); ++it) {
-        one.reset();
-        one.addData(it.value());
-        summary.keys.append({ it.key(), it.value().size(), one.result().toHex() });
-        whole.addData(it.key().toUtf8() + '\0' + QByteArray::number(it.value().size()) + '\0');
-        whole.addData(it.value());
+    const QJsonObject encoded = object.value("data"_L1).toObject();
+    const QJsonValue plain = object.value("stringData"_L1);
+    bool done = false;
+    if (plain.isUndefined() || plain.toObject().isEmpty()) {
+        // Common case: data only, whose keys QJsonObject keeps sorted; decode each value into one buffer.
+        thread_local QByteArray value;
+        summary.keys.reserve(encoded.size());
+        QString previous;
+        done = true;
+        for (auto it = encoded.begin(); it != encoded.end(); ++it) {
+            const QString name = it.key();
+            if (!previous.isNull() && !(previous < name)) {
+                done = false; // not in QMap order after all: take the general path
+                break;
+            }
+            value.truncate(0);
+            appendBase64(it.value().toString(), value);
+            addKey(summary, whole, one, name, value);
+            previous = name;
+        }
+        if (!done) {
+            summary.keys.clear();
+            whole.reset();
+        }
     }
-    summary.fingerprint = whole.result().toHex();
+    if (!done) {
+        const QMap<QString, QByteArray> data = decodedData(object);
+        summary.keys.reserve(data.size());
+        for (auto it = data.cbegin(); it != data.cend(); ++it)
+            addKey(summary, whole, one, it.key(), it.value());
+    }
+    summary.fingerprint = hex(whole.resultView());
     return summary;
 }
 
@@ -115,23 +212,32 @@ struct Job {
 
 Prepared prepare(const Job& job, const LineageOptions& options)
 {
+    // Every sub-object is looked up once (the meta:: helpers would fetch metadata and labels again per field).
     const QJsonObject& object = *job.object;
     const QJsonObject metadata = object.value("metadata"_L1).toObject();
+    const QJsonObject status = object.value("status"_L1).toObject();
+    const QJsonObject labels = metadata.value("labels"_L1).toObject();
+    const QJsonArray conditions = status.value("conditions"_L1).toArray();
     Prepared p;
     LineageLink& l = p.link;
     const QString kind = object.value("kind"_L1).toString();
     l.object = ObjectRef { *job.context, kind.isEmpty() ? QString(job.kind) : kind,
         metadata.value("namespace"_L1).toString(), metadata.value("name"_L1).toString(),
         metadata.value("uid"_L1).toString(), metadata.value("resourceVersion"_L1).toString() };
-    const QJsonObject status = object.value("status"_L1).toObject();
     l.phase = status.value("phase"_L1).toString();
-    l.message = meta::condition(object, u"Synced"_s).value("message"_L1).toString();
+    for (const QJsonValue& value : conditions) {
+        const QJsonObject condition = value.toObject();
+        if (condition.value("type"_L1).toString() == "Synced"_L1) {
+            l.message = condition.value("message"_L1).toString();
+            break;
+        }
+    }
     l.generation = metadata.value("generation"_L1).toInteger();
     l.observedGeneration = status.value("observedGeneration"_L1).toInteger();
     l.upToDate = job.kind == names::SecretKind || l.observedGeneration >= l.generation;
-    l.lastChange = lastChange(object);
+    l.lastChange = lastChange(metadata, conditions);
     l.type = object.value("type"_L1).toString();
-    const QJsonObject labels = metadata.value("labels"_L1).toObject();
+    l.labels.reserve(labels.size());
     for (auto it = labels.begin(); it != labels.end(); ++it)
         l.labels.append(it.key() + u'=' + it.value().toString());
     DataSummary data = summarizeData(object);
@@ -144,10 +250,23 @@ Prepared prepare(const Job& job, const LineageOptions& options)
             l.certificate = info;
     }
     p.terminating = !metadata.value("deletionTimestamp"_L1).toString().isEmpty();
-    p.ownerUid = meta::syncSecretOwner(object).value("uid"_L1).toString();
-    p.kubelbSecret = meta::isKubelbSecret(object);
-    p.originName = meta::originName(object);
-    p.originNamespace = meta::originNamespace(object);
+    for (const QJsonValue& value : metadata.value("ownerReferences"_L1).toArray()) {
+        const QJsonObject ref = value.toObject();
+        if (ref.value("kind"_L1).toString() == names::SyncSecretKind
+            && ref.value("apiVersion"_L1).toString().startsWith("kubelb.k8c.io/"_L1)) {
+            p.ownerUid = ref.value("uid"_L1).toString();
+            break;
+        }
+    }
+    // As meta::originName(), meta::originNamespace() and meta::isKubelbSecret().
+    if (!labels.isEmpty()) {
+        p.originName = labels.value(names::OriginNameLabel).toString();
+        p.originNamespace = labels.value(names::OriginNamespaceLabel).toString();
+        if (p.originNamespace.isEmpty())
+            p.originNamespace = labels.value(names::LegacyOriginNamespaceLabel).toString();
+        p.kubelbSecret = !p.originName.isEmpty() || !p.originNamespace.isEmpty()
+            || labels.value(names::OwnedSecretLabel).toString() == "true"_L1;
+    }
     return p;
 }
 
