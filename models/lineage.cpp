@@ -2,13 +2,13 @@
 
 #include "models/jsonmeta.h"
 
-#include <QCryptographicHash>
 #include <QHash>
 #include <QJsonArray>
 #include <QMap>
 #include <QSet>
 #include <algorithm>
 #include <cstdio>
+#include <openssl/evp.h>
 #include <thread>
 #include <vector>
 
@@ -131,13 +131,43 @@ QByteArray hex(QByteArrayView bytes)
     return out;
 }
 
+/// SHA-256 with libcrypto (one context per thread, reused).
+class Sha256 {
+public:
+    Sha256()
+        : m_md(EVP_MD_fetch(nullptr, "SHA256", nullptr))
+        , m_context(EVP_MD_CTX_new())
+    {
+    }
+    ~Sha256()
+    {
+        EVP_MD_CTX_free(m_context);
+        EVP_MD_free(m_md);
+    }
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    void reset() { EVP_DigestInit_ex2(m_context, m_md, nullptr); }
+    void addData(QByteArrayView data) { EVP_DigestUpdate(m_context, data.data(), size_t(data.size())); }
+    /// Lower-case hex of the digest; the context must be reset() before the next use.
+    QByteArray hexResult()
+    {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(m_context, digest, &length);
+        return hex(QByteArrayView(reinterpret_cast<const char*>(digest), qsizetype(length)));
+    }
+
+private:
+    EVP_MD* m_md;
+    EVP_MD_CTX* m_context;
+};
+
 /// Adds one key to `summary` and to the running fingerprint `whole`.
-void addKey(
-    DataSummary& summary, QCryptographicHash& whole, QCryptographicHash& one, const QString& name, QByteArrayView value)
+void addKey(DataSummary& summary, Sha256& whole, Sha256& one, const QString& name, QByteArrayView value)
 {
     one.reset();
     one.addData(value);
-    summary.keys.append({ name, value.size(), hex(one.resultView()) });
+    summary.keys.append({ name, value.size(), one.hexResult() });
     char prefix[32];
     const int length = std::snprintf(prefix, sizeof prefix, "%lld", static_cast<long long>(value.size()));
     whole.addData(name.toUtf8());
@@ -153,8 +183,8 @@ DataSummary summarizeData(const QJsonObject& object)
 {
     DataSummary summary;
     // One hash object per thread and purpose: creating them dominates for small values.
-    thread_local QCryptographicHash whole(QCryptographicHash::Sha256);
-    thread_local QCryptographicHash one(QCryptographicHash::Sha256);
+    thread_local Sha256 whole;
+    thread_local Sha256 one;
     whole.reset();
     const QJsonObject encoded = object.value("data"_L1).toObject();
     const QJsonValue plain = object.value("stringData"_L1);
@@ -187,7 +217,7 @@ DataSummary summarizeData(const QJsonObject& object)
         for (auto it = data.cbegin(); it != data.cend(); ++it)
             addKey(summary, whole, one, it.key(), it.value());
     }
-    summary.fingerprint = hex(whole.resultView());
+    summary.fingerprint = whole.hexResult();
     return summary;
 }
 
