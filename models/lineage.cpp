@@ -88,16 +88,16 @@ QMap<QString, QByteArray> decodedData(const QJsonObject& object)
     return data;
 }
 
-/// Newest of creation, managedFields and condition transition times (`metadata` and `status` of the object).
-QDateTime lastChange(const QJsonObject& metadata, const QJsonArray& conditions)
+/// Newest of creation, managedFields and condition transition times.
+QDateTime lastChange(const QString& created, const QJsonArray& managedFields, const QJsonArray& conditions)
 {
-    QDateTime newest = meta::parseTime(metadata.value("creationTimestamp"_L1).toString());
+    QDateTime newest = meta::parseTime(created);
     const auto consider = [&newest](const QString& text) {
         const QDateTime time = meta::parseTime(text);
         if (time.isValid() && (!newest.isValid() || time > newest))
             newest = time;
     };
-    for (const QJsonValue& entry : metadata.value("managedFields"_L1).toArray())
+    for (const QJsonValue& entry : managedFields)
         consider(entry.toObject().value("time"_L1).toString());
     for (const QJsonValue& entry : conditions)
         consider(entry.toObject().value("lastTransitionTime"_L1).toString());
@@ -242,18 +242,64 @@ struct Job {
 
 Prepared prepare(const Job& job, const LineageOptions& options)
 {
-    // Every sub-object is looked up once (the meta:: helpers would fetch metadata and labels again per field).
+    // One pass over metadata and labels (QJsonObject::value() is a binary search with string compares each time;
+    // the meta:: helpers would fetch metadata and labels again per field); the rest is looked up once.
     const QJsonObject& object = *job.object;
-    const QJsonObject metadata = object.value("metadata"_L1).toObject();
-    const QJsonObject status = object.value("status"_L1).toObject();
-    const QJsonObject labels = metadata.value("labels"_L1).toObject();
-    const QJsonArray conditions = status.value("conditions"_L1).toArray();
     Prepared p;
     LineageLink& l = p.link;
+    l.object.context = *job.context;
+    QString created;
+    QJsonArray managedFields;
+    QJsonArray ownerReferences;
+    QString legacyOriginNamespace;
+    bool owned = false;
+    const QJsonObject metadata = object.value("metadata"_L1).toObject();
+    for (auto it = metadata.begin(); it != metadata.end(); ++it) {
+        const QString key = it.key();
+        if (key == "namespace"_L1) {
+            l.object.namespace_ = it.value().toString();
+        } else if (key == "name"_L1) {
+            l.object.name = it.value().toString();
+        } else if (key == "uid"_L1) {
+            l.object.uid = it.value().toString();
+        } else if (key == "resourceVersion"_L1) {
+            l.object.resourceVersion = it.value().toString();
+        } else if (key == "generation"_L1) {
+            l.generation = it.value().toInteger();
+        } else if (key == "creationTimestamp"_L1) {
+            created = it.value().toString();
+        } else if (key == "managedFields"_L1) {
+            managedFields = it.value().toArray();
+        } else if (key == "deletionTimestamp"_L1) {
+            p.terminating = !it.value().toString().isEmpty();
+        } else if (key == "ownerReferences"_L1) {
+            ownerReferences = it.value().toArray();
+        } else if (key == "labels"_L1) {
+            const QJsonObject labels = it.value().toObject();
+            l.labels.reserve(labels.size());
+            for (auto label = labels.begin(); label != labels.end(); ++label) {
+                const QString name = label.key();
+                const QString value = label.value().toString();
+                l.labels.append(name + u'=' + value);
+                // As meta::originName(), meta::originNamespace() and meta::isKubelbSecret().
+                if (name == names::OriginNameLabel)
+                    p.originName = value;
+                else if (name == names::OriginNamespaceLabel)
+                    p.originNamespace = value;
+                else if (name == names::LegacyOriginNamespaceLabel)
+                    legacyOriginNamespace = value;
+                else if (name == names::OwnedSecretLabel)
+                    owned = value == "true"_L1;
+            }
+        }
+    }
+    if (p.originNamespace.isEmpty())
+        p.originNamespace = legacyOriginNamespace;
+    p.kubelbSecret = !p.originName.isEmpty() || !p.originNamespace.isEmpty() || owned;
     const QString kind = object.value("kind"_L1).toString();
-    l.object = ObjectRef { *job.context, kind.isEmpty() ? QString(job.kind) : kind,
-        metadata.value("namespace"_L1).toString(), metadata.value("name"_L1).toString(),
-        metadata.value("uid"_L1).toString(), metadata.value("resourceVersion"_L1).toString() };
+    l.object.kind = kind.isEmpty() ? QString(job.kind) : kind;
+    const QJsonObject status = object.value("status"_L1).toObject();
+    const QJsonArray conditions = status.value("conditions"_L1).toArray();
     l.phase = status.value("phase"_L1).toString();
     for (const QJsonValue& value : conditions) {
         const QJsonObject condition = value.toObject();
@@ -262,14 +308,10 @@ Prepared prepare(const Job& job, const LineageOptions& options)
             break;
         }
     }
-    l.generation = metadata.value("generation"_L1).toInteger();
     l.observedGeneration = status.value("observedGeneration"_L1).toInteger();
     l.upToDate = job.kind == names::SecretKind || l.observedGeneration >= l.generation;
-    l.lastChange = lastChange(metadata, conditions);
+    l.lastChange = lastChange(created, managedFields, conditions);
     l.type = object.value("type"_L1).toString();
-    l.labels.reserve(labels.size());
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        l.labels.append(it.key() + u'=' + it.value().toString());
     DataSummary data = summarizeData(object);
     l.keys = std::move(data.keys);
     l.fingerprint = std::move(data.fingerprint);
@@ -279,23 +321,13 @@ Prepared prepare(const Job& job, const LineageOptions& options)
         if (!crt.isEmpty() && options.parseCertificate(crt, &info))
             l.certificate = info;
     }
-    p.terminating = !metadata.value("deletionTimestamp"_L1).toString().isEmpty();
-    for (const QJsonValue& value : metadata.value("ownerReferences"_L1).toArray()) {
+    for (const QJsonValue& value : ownerReferences) {
         const QJsonObject ref = value.toObject();
         if (ref.value("kind"_L1).toString() == names::SyncSecretKind
             && ref.value("apiVersion"_L1).toString().startsWith("kubelb.k8c.io/"_L1)) {
             p.ownerUid = ref.value("uid"_L1).toString();
             break;
         }
-    }
-    // As meta::originName(), meta::originNamespace() and meta::isKubelbSecret().
-    if (!labels.isEmpty()) {
-        p.originName = labels.value(names::OriginNameLabel).toString();
-        p.originNamespace = labels.value(names::OriginNamespaceLabel).toString();
-        if (p.originNamespace.isEmpty())
-            p.originNamespace = labels.value(names::LegacyOriginNamespaceLabel).toString();
-        p.kubelbSecret = !p.originName.isEmpty() || !p.originNamespace.isEmpty()
-            || labels.value(names::OwnedSecretLabel).toString() == "true"_L1;
     }
     return p;
 }
