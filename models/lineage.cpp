@@ -7,7 +7,7 @@
 #include <QMap>
 #include <QSet>
 #include <algorithm>
-#include <cstdio>
+#include <map>
 #include <openssl/evp.h>
 #include <thread>
 #include <vector>
@@ -168,12 +168,19 @@ void addKey(DataSummary& summary, Sha256& whole, Sha256& one, const QString& nam
     one.reset();
     one.addData(value);
     summary.keys.append({ name, value.size(), one.hexResult() });
-    char prefix[32];
-    const int length = std::snprintf(prefix, sizeof prefix, "%lld", static_cast<long long>(value.size()));
+    // name '\0' decimal size '\0' value, as before (QByteArray::number() without the allocation).
+    char separator[24];
+    char* end = separator + sizeof separator;
+    char* digits = end;
+    *--digits = '\0';
+    for (qsizetype n = value.size();; n /= 10) {
+        *--digits = char('0' + n % 10);
+        if (n < 10)
+            break;
+    }
+    *--digits = '\0';
     whole.addData(name.toUtf8());
-    whole.addData(QByteArrayView("\0", 1));
-    whole.addData(QByteArrayView(prefix, length));
-    whole.addData(QByteArrayView("\0", 1));
+    whole.addData(QByteArrayView(digits, end - digits));
     whole.addData(value);
 }
 
@@ -365,7 +372,9 @@ struct LineageCache::Impl {
         Prepared prepared;
         quint64 seen = 0;
     };
-    QHash<QString, Item> items; ///< context, kind, uid
+    using Group = QHash<QString, Item>; ///< by uid
+    /// By context and kind ("context\0kind"); std::map keeps a group's address while others are added.
+    std::map<QString, Group> groups;
     quint64 build = 0;
 };
 
@@ -378,7 +387,10 @@ LineageCache::~LineageCache() = default;
 
 qsizetype LineageCache::size() const
 {
-    return d->items.size();
+    qsizetype size = 0;
+    for (const auto& [key, group] : d->groups)
+        size += group.size();
+    return size;
 }
 
 namespace {
@@ -436,21 +448,29 @@ private:
     {
         std::vector<size_t> todo;
         LineageCache::Impl* cache = m_options.cache ? m_options.cache->d.get() : nullptr;
-        std::vector<QString> cacheKeys;
-        if (cache) {
-            ++cache->build;
-            cacheKeys.resize(jobs.size());
+        if (!cache) {
+            todo.resize(jobs.size());
+            for (size_t i = 0; i < jobs.size(); ++i)
+                todo[i] = i;
+            prepareAll(jobs, m_prepared, todo, m_options);
+            return;
         }
+        ++cache->build;
+        // Jobs come in runs of one context and kind: one group lookup per run, then only the uid is hashed.
+        std::vector<LineageCache::Impl::Group*> groups(jobs.size());
+        LineageCache::Impl::Group* group = nullptr;
         for (size_t i = 0; i < jobs.size(); ++i) {
-            if (!cache) {
+            if (!group || jobs[i].context != jobs[i - 1].context || jobs[i].kind != jobs[i - 1].kind)
+                group = &cache->groups[*jobs[i].context + QChar(0) + jobs[i].kind];
+            groups[i] = group;
+            if (group->isEmpty()) {
                 todo.push_back(i);
                 continue;
             }
             const QJsonObject metadata = jobs[i].object->value("metadata"_L1).toObject();
-            cacheKeys[i] = *jobs[i].context + QChar(0) + jobs[i].kind + QChar(0) + metadata.value("uid"_L1).toString();
-            auto it = cache->items.find(cacheKeys[i]);
-            if (it != cache->items.end() && it->resourceVersion == metadata.value("resourceVersion"_L1).toString()
-                && !it->resourceVersion.isEmpty()) {
+            auto it = group->find(metadata.value("uid"_L1).toString());
+            if (it != group->end() && !it->resourceVersion.isEmpty()
+                && it->resourceVersion == metadata.value("resourceVersion"_L1).toString()) {
                 it->seen = cache->build;
                 m_prepared[i] = it->prepared;
             } else {
@@ -458,12 +478,13 @@ private:
             }
         }
         prepareAll(jobs, m_prepared, todo, m_options);
-        if (!cache)
-            return;
         for (size_t i : todo)
-            cache->items.insert(
-                cacheKeys[i], { m_prepared[i].link.object.resourceVersion, m_prepared[i], cache->build });
-        cache->items.removeIf([build = cache->build](const auto& item) { return item.value().seen != build; });
+            groups[i]->insert(m_prepared[i].link.object.uid,
+                { m_prepared[i].link.object.resourceVersion, m_prepared[i], cache->build });
+        for (auto it = cache->groups.begin(); it != cache->groups.end();) {
+            it->second.removeIf([build = cache->build](const auto& item) { return item.value().seen != build; });
+            it = it->second.isEmpty() ? cache->groups.erase(it) : std::next(it);
+        }
     }
 
     LineageLink link(size_t index, LineageChain& chain)
