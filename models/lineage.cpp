@@ -478,6 +478,9 @@ private:
             }
         }
         prepareAll(jobs, m_prepared, todo, m_options);
+        for (auto& [key, group] : cache->groups)
+            if (group.isEmpty())
+                group.reserve(qsizetype(std::count(groups.begin(), groups.end(), &group)));
         for (size_t i : todo)
             groups[i]->insert(m_prepared[i].link.object.uid,
                 { m_prepared[i].link.object.resourceVersion, m_prepared[i], cache->build });
