@@ -287,7 +287,9 @@ Prepared prepare(const Job& job, const LineageOptions& options)
             for (auto label = labels.begin(); label != labels.end(); ++label) {
                 const QString name = label.key();
                 const QString value = label.value().toString();
-                l.labels.append(name + u'=' + value);
+                QString pair;
+                pair.reserve(name.size() + 1 + value.size());
+                l.labels.append(pair.append(name).append(u'=').append(value));
                 // As meta::originName(), meta::originNamespace() and meta::isKubelbSecret().
                 if (name == names::OriginNameLabel)
                     p.originName = value;
