@@ -247,6 +247,10 @@ struct Job {
     QLatin1StringView kind;
 };
 
+/// Prepared objects are shared between the cache and the builds: a cache hit costs one reference count, not one
+/// per string of the link (which, over 100,000 objects, were cache misses).
+using SharedPrepared = std::shared_ptr<const Prepared>;
+
 Prepared prepare(const Job& job, const LineageOptions& options)
 {
     // One pass over metadata and labels (QJsonObject::value() is a binary search with string compares each time;
@@ -342,7 +346,7 @@ Prepared prepare(const Job& job, const LineageOptions& options)
 }
 
 /// prepare() for every job; on several threads when there are many.
-void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const std::vector<size_t>& todo,
+void prepareAll(const std::vector<Job>& jobs, std::vector<SharedPrepared>& out, const std::vector<size_t>& todo,
     const LineageOptions& options)
 {
     int threads
@@ -351,7 +355,7 @@ void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const 
         threads = 1;
     const auto work = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i)
-            out[todo[i]] = prepare(jobs[todo[i]], options);
+            out[todo[i]] = std::make_shared<const Prepared>(prepare(jobs[todo[i]], options));
     };
     if (threads <= 1) {
         work(0, todo.size());
@@ -371,7 +375,7 @@ void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const 
 struct LineageCache::Impl {
     struct Item {
         QString resourceVersion;
-        Prepared prepared;
+        SharedPrepared prepared;
         quint64 seen = 0;
     };
     using Group = QHash<QString, Item>; ///< by uid
@@ -420,10 +424,10 @@ public:
         resolve(jobs);
         m_syncSecrets.reserve(qsizetype(m_firstSecret - m_firstManagement));
         for (size_t i = m_firstManagement; i < m_firstSecret; ++i)
-            m_syncSecrets.insert(meta::key(m_prepared[i].link.object.namespace_, m_prepared[i].link.object.name), i);
+            m_syncSecrets.insert(meta::key(m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name), i);
         m_secrets.reserve(qsizetype(jobs.size() - m_firstSecret));
         for (size_t i = m_firstSecret; i < jobs.size(); ++i)
-            m_secrets.insert(meta::key(m_prepared[i].link.object.namespace_, m_prepared[i].link.object.name), i);
+            m_secrets.insert(meta::key(m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name), i);
         for (const TenantSnapshot& tenant : snapshot.tenants)
             m_tenantsByNamespace.insert(tenant.tenant.managementNamespace, &tenant);
     }
@@ -439,7 +443,7 @@ public:
             if (!m_used[i])
                 addManagementChain(i);
         for (i = m_firstSecret; i < m_prepared.size(); ++i)
-            if (!m_used[i] && (m_prepared[i].kubelbSecret || !m_prepared[i].ownerUid.isEmpty()))
+            if (!m_used[i] && (m_prepared[i]->kubelbSecret || !m_prepared[i]->ownerUid.isEmpty()))
                 addSecretOnlyChain(i);
         return m_chains;
     }
@@ -484,8 +488,8 @@ private:
             if (group.isEmpty())
                 group.reserve(qsizetype(std::count(groups.begin(), groups.end(), &group)));
         for (size_t i : todo)
-            groups[i]->insert(m_prepared[i].link.object.uid,
-                { m_prepared[i].link.object.resourceVersion, m_prepared[i], cache->build });
+            groups[i]->insert(m_prepared[i]->link.object.uid,
+                { m_prepared[i]->link.object.resourceVersion, m_prepared[i], cache->build });
         for (auto it = cache->groups.begin(); it != cache->groups.end();) {
             it->second.removeIf([build = cache->build](const auto& item) { return item.value().seen != build; });
             it = it->second.isEmpty() ? cache->groups.erase(it) : std::next(it);
@@ -494,7 +498,7 @@ private:
 
     LineageLink link(size_t index, LineageChain& chain)
     {
-        LineageLink result = m_prepared[index].link;
+        LineageLink result = m_prepared[index]->link;
         result.secondsSinceChange = result.lastChange.isValid() ? result.lastChange.secsTo(m_now) : -1;
         if (result.certificate) {
             CertificateInfo& info = *result.certificate;
@@ -513,7 +517,7 @@ private:
     /// State of a downstream link compared with its upstream link.
     LinkState stateOf(size_t index, const LineageLink& link, const LineageLink& upstream) const
     {
-        if (m_prepared[index].terminating)
+        if (m_prepared[index]->terminating)
             return LinkState::Terminating;
         if (upstream.present() && upstream.fingerprint != link.fingerprint)
             return LinkState::Drifted;
@@ -545,7 +549,7 @@ private:
         m_used[secret] = true;
         chain.secret = link(secret, chain);
         chain.secret.state = stateOf(secret, chain.secret, chain.management);
-        if (m_prepared[secret].ownerUid != ownerUid)
+        if (m_prepared[secret]->ownerUid != ownerUid)
             chain.warnings.append(u"Secret %1 has no owner reference to its SyncSecret"_s.arg(ownerUid));
     }
 
@@ -567,7 +571,7 @@ private:
     void addManagementChain(size_t index)
     {
         LineageChain chain;
-        const Prepared& p = m_prepared[index];
+        const Prepared& p = *m_prepared[index];
         const TenantSnapshot* tenant = m_tenantsByNamespace.value(p.link.object.namespace_);
         chain.tenantContext = tenant ? tenant->tenant.context : QString();
         chain.originNamespace = p.originNamespace;
@@ -583,7 +587,7 @@ private:
     void addSecretOnlyChain(size_t index)
     {
         LineageChain chain;
-        const Prepared& p = m_prepared[index];
+        const Prepared& p = *m_prepared[index];
         chain.originNamespace = p.originNamespace;
         chain.originName = p.originName;
         chain.warnings.append(u"no management SyncSecret"_s);
@@ -602,7 +606,8 @@ private:
     const Snapshot& m_snapshot;
     const LineageOptions& m_options;
     QDateTime m_now;
-    std::vector<Prepared> m_prepared; ///< tenant SyncSecrets, then management SyncSecrets, then Secrets
+    std::vector<SharedPrepared> m_prepared; ///< shared with the cache (no per-field copies); tenant SyncSecrets, then
+                                            ///< management SyncSecrets, then Secrets
     std::vector<bool> m_used;
     size_t m_firstManagement = 0;
     size_t m_firstSecret = 0;
