@@ -424,10 +424,10 @@ public:
         resolve(jobs);
         m_syncSecrets.reserve(qsizetype(m_firstSecret - m_firstManagement));
         for (size_t i = m_firstManagement; i < m_firstSecret; ++i)
-            m_syncSecrets.insert(meta::key(m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name), i);
+            m_syncSecrets.insert({ m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name }, i);
         m_secrets.reserve(qsizetype(jobs.size() - m_firstSecret));
         for (size_t i = m_firstSecret; i < jobs.size(); ++i)
-            m_secrets.insert(meta::key(m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name), i);
+            m_secrets.insert({ m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name }, i);
         for (const TenantSnapshot& tenant : snapshot.tenants)
             m_tenantsByNamespace.insert(tenant.tenant.managementNamespace, &tenant);
     }
@@ -540,7 +540,7 @@ private:
 
     void fillSecret(LineageChain& chain, const QString& ns, const QString& ownerUid)
     {
-        const auto found = m_secrets.constFind(meta::key(ns, ownerUid));
+        const auto found = m_secrets.constFind({ ns, ownerUid });
         if (found == m_secrets.cend()) {
             chain.warnings.append(u"no Secret %1 in %2"_s.arg(ownerUid, ns));
             return;
@@ -561,8 +561,7 @@ private:
         chain.originNamespace = chain.tenant.object.namespace_;
         chain.originName = chain.tenant.object.name;
         chain.tenant.state = stateOf(index, chain.tenant, {});
-        const auto found
-            = m_syncSecrets.constFind(meta::key(tenant.tenant.managementNamespace, chain.tenant.object.uid));
+        const auto found = m_syncSecrets.constFind({ tenant.tenant.managementNamespace, chain.tenant.object.uid });
         fillManagement(chain, found == m_syncSecrets.cend() ? std::nullopt : std::optional<size_t>(*found));
         addDriftWarnings(chain);
         m_chains.append(std::move(chain));
@@ -611,8 +610,10 @@ private:
     std::vector<bool> m_used;
     size_t m_firstManagement = 0;
     size_t m_firstSecret = 0;
-    QHash<QString, size_t> m_syncSecrets;
-    QHash<QString, size_t> m_secrets;
+    /// (namespace, name) → index; the views point into m_prepared, which lives as long as the builder.
+    using NameKey = std::pair<QStringView, QStringView>;
+    QHash<NameKey, size_t> m_syncSecrets;
+    QHash<NameKey, size_t> m_secrets;
     QHash<QString, const TenantSnapshot*> m_tenantsByNamespace;
     QList<LineageChain> m_chains;
 };
