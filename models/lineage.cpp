@@ -2,11 +2,13 @@
 
 #include "models/jsonmeta.h"
 
-#include <QCryptographicHash>
 #include <QHash>
+#include <QJsonArray>
 #include <QMap>
 #include <QSet>
 #include <algorithm>
+#include <map>
+#include <openssl/evp.h>
 #include <thread>
 #include <vector>
 
@@ -35,30 +37,69 @@ QString linkStateName(LinkState state)
 
 namespace {
 
+/// Appends the base64 `text` decoded to `out`, as QByteArray::fromBase64() does (characters outside the
+/// alphabet, padding included, are skipped), without the Latin-1 and result copies.
+void appendBase64(QStringView text, QByteArray& out)
+{
+    const qsizetype start = out.size();
+    out.resize(start + (text.size() * 3) / 4 + 3);
+    char* o = out.data() + start;
+    unsigned buffer = 0;
+    int bits = 0;
+    for (const QChar c : text) {
+        const char16_t ch = c.unicode();
+        int d;
+        if (ch >= u'A' && ch <= u'Z')
+            d = ch - u'A';
+        else if (ch >= u'a' && ch <= u'z')
+            d = ch - u'a' + 26;
+        else if (ch >= u'0' && ch <= u'9')
+            d = ch - u'0' + 52;
+        else if (ch == u'+')
+            d = 62;
+        else if (ch == u'/')
+            d = 63;
+        else
+            continue;
+        buffer = (buffer << 6) | unsigned(d);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            *o++ = char(buffer >> bits);
+            buffer &= (1u << bits) - 1;
+        }
+    }
+    out.resize(o - out.constData());
+}
+
 /// Decoded data (stringData wins over data, as the API server merges it); values stay inside this file.
 QMap<QString, QByteArray> decodedData(const QJsonObject& object)
 {
     QMap<QString, QByteArray> data;
     const QJsonObject encoded = object.value("data"_L1).toObject();
-    for (auto it = encoded.begin(); it != encoded.end(); ++it)
-        data.insert(it.key(), QByteArray::fromBase64(it.value().toString().toLatin1()));
+    for (auto it = encoded.begin(); it != encoded.end(); ++it) {
+        QByteArray value;
+        appendBase64(it.value().toString(), value);
+        data.insert(it.key(), value);
+    }
     const QJsonObject plain = object.value("stringData"_L1).toObject();
     for (auto it = plain.begin(); it != plain.end(); ++it)
         data.insert(it.key(), it.value().toString().toUtf8());
     return data;
 }
 
-QDateTime lastChange(const QJsonObject& object)
+/// Newest of creation, managedFields and condition transition times.
+QDateTime lastChange(const QString& created, const QJsonArray& managedFields, const QJsonArray& conditions)
 {
-    QDateTime newest = meta::creationTime(object);
+    QDateTime newest = meta::parseTime(created);
     const auto consider = [&newest](const QString& text) {
         const QDateTime time = meta::parseTime(text);
         if (time.isValid() && (!newest.isValid() || time > newest))
             newest = time;
     };
-    for (const QJsonValue& entry : meta::metadata(object).value("managedFields"_L1).toArray())
+    for (const QJsonValue& entry : managedFields)
         consider(entry.toObject().value("time"_L1).toString());
-    for (const QJsonValue& entry : object.value("status"_L1).toObject().value("conditions"_L1).toArray())
+    for (const QJsonValue& entry : conditions)
         consider(entry.toObject().value("lastTransitionTime"_L1).toString());
     return newest;
 }
@@ -74,23 +115,116 @@ LinkState controllerState(const LineageLink& link)
 
 } // namespace
 
+namespace {
+
+constexpr char HexDigits[] = "0123456789abcdef";
+
+/// Lower-case hex of `bytes` (QByteArray::toHex() without the intermediate copy).
+QByteArray hex(QByteArrayView bytes)
+{
+    QByteArray out(bytes.size() * 2, Qt::Uninitialized);
+    char* o = out.data();
+    for (const char c : bytes) {
+        *o++ = HexDigits[(uchar(c) >> 4) & 0xf];
+        *o++ = HexDigits[uchar(c) & 0xf];
+    }
+    return out;
+}
+
+/// SHA-256 with libcrypto (one context per thread, reused).
+class Sha256 {
+public:
+    Sha256()
+        : m_md(EVP_MD_fetch(nullptr, "SHA256", nullptr))
+        , m_context(EVP_MD_CTX_new())
+    {
+    }
+    ~Sha256()
+    {
+        EVP_MD_CTX_free(m_context);
+        EVP_MD_free(m_md);
+    }
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    void reset() { EVP_DigestInit_ex2(m_context, m_md, nullptr); }
+    void addData(QByteArrayView data) { EVP_DigestUpdate(m_context, data.data(), size_t(data.size())); }
+    /// Lower-case hex of the digest; the context must be reset() before the next use.
+    QByteArray hexResult()
+    {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(m_context, digest, &length);
+        return hex(QByteArrayView(reinterpret_cast<const char*>(digest), qsizetype(length)));
+    }
+
+private:
+    EVP_MD* m_md;
+    EVP_MD_CTX* m_context;
+};
+
+/// Adds one key to `summary` and to the running fingerprint `whole`.
+void addKey(DataSummary& summary, Sha256& whole, Sha256& one, const QString& name, QByteArrayView value)
+{
+    one.reset();
+    one.addData(value);
+    summary.keys.append({ name, value.size(), one.hexResult() });
+    // name '\0' decimal size '\0' value, as before (QByteArray::number() without the allocation).
+    char separator[24];
+    char* end = separator + sizeof separator;
+    char* digits = end;
+    *--digits = '\0';
+    for (qsizetype n = value.size();; n /= 10) {
+        *--digits = char('0' + n % 10);
+        if (n < 10)
+            break;
+    }
+    *--digits = '\0';
+    whole.addData(name.toUtf8());
+    whole.addData(QByteArrayView(digits, end - digits));
+    whole.addData(value);
+}
+
+} // namespace
+
 DataSummary summarizeData(const QJsonObject& object)
 {
     DataSummary summary;
     // One hash object per thread and purpose: creating them dominates for small values.
-    thread_local QCryptographicHash whole(QCryptographicHash::Sha256);
-    thread_local QCryptographicHash one(QCryptographicHash::Sha256);
+    thread_local Sha256 whole;
+    thread_local Sha256 one;
     whole.reset();
-    const QMap<QString, QByteArray> data = decodedData(object);
-    summary.keys.reserve(data.size());
-    for (auto it = data.cbegin(); it != data.cend(); ++it) {
-        one.reset();
-        one.addData(it.value());
-        summary.keys.append({ it.key(), it.value().size(), one.result().toHex() });
-        whole.addData(it.key().toUtf8() + '\0' + QByteArray::number(it.value().size()) + '\0');
-        whole.addData(it.value());
+    const QJsonObject encoded = object.value("data"_L1).toObject();
+    const QJsonValue plain = object.value("stringData"_L1);
+    bool done = false;
+    if (plain.isUndefined() || plain.toObject().isEmpty()) {
+        // Common case: data only, whose keys QJsonObject keeps sorted; decode each value into one buffer.
+        thread_local QByteArray value;
+        summary.keys.reserve(encoded.size());
+        QString previous;
+        done = true;
+        for (auto it = encoded.begin(); it != encoded.end(); ++it) {
+            const QString name = it.key();
+            if (!previous.isNull() && !(previous < name)) {
+                done = false; // not in QMap order after all: take the general path
+                break;
+            }
+            value.truncate(0);
+            appendBase64(it.value().toString(), value);
+            addKey(summary, whole, one, name, value);
+            previous = name;
+        }
+        if (!done) {
+            summary.keys.clear();
+            whole.reset();
+        }
     }
-    summary.fingerprint = whole.result().toHex();
+    if (!done) {
+        const QMap<QString, QByteArray> data = decodedData(object);
+        summary.keys.reserve(data.size());
+        for (auto it = data.cbegin(); it != data.cend(); ++it)
+            addKey(summary, whole, one, it.key(), it.value());
+    }
+    summary.fingerprint = whole.hexResult();
     return summary;
 }
 
@@ -113,27 +247,84 @@ struct Job {
     QLatin1StringView kind;
 };
 
+/// Prepared objects are shared between the cache and the builds: a cache hit costs one reference count, not one
+/// per string of the link (which, over 100,000 objects, were cache misses).
+using SharedPrepared = std::shared_ptr<const Prepared>;
+
 Prepared prepare(const Job& job, const LineageOptions& options)
 {
+    // One pass over metadata and labels (QJsonObject::value() is a binary search with string compares each time;
+    // the meta:: helpers would fetch metadata and labels again per field); the rest is looked up once.
     const QJsonObject& object = *job.object;
-    const QJsonObject metadata = object.value("metadata"_L1).toObject();
     Prepared p;
     LineageLink& l = p.link;
+    l.object.context = *job.context;
+    QString created;
+    QJsonArray managedFields;
+    QJsonArray ownerReferences;
+    QString legacyOriginNamespace;
+    bool owned = false;
+    const QJsonObject metadata = object.value("metadata"_L1).toObject();
+    for (auto it = metadata.begin(); it != metadata.end(); ++it) {
+        const QString key = it.key();
+        if (key == "namespace"_L1) {
+            l.object.namespace_ = it.value().toString();
+        } else if (key == "name"_L1) {
+            l.object.name = it.value().toString();
+        } else if (key == "uid"_L1) {
+            l.object.uid = it.value().toString();
+        } else if (key == "resourceVersion"_L1) {
+            l.object.resourceVersion = it.value().toString();
+        } else if (key == "generation"_L1) {
+            l.generation = it.value().toInteger();
+        } else if (key == "creationTimestamp"_L1) {
+            created = it.value().toString();
+        } else if (key == "managedFields"_L1) {
+            managedFields = it.value().toArray();
+        } else if (key == "deletionTimestamp"_L1) {
+            p.terminating = !it.value().toString().isEmpty();
+        } else if (key == "ownerReferences"_L1) {
+            ownerReferences = it.value().toArray();
+        } else if (key == "labels"_L1) {
+            const QJsonObject labels = it.value().toObject();
+            l.labels.reserve(labels.size());
+            for (auto label = labels.begin(); label != labels.end(); ++label) {
+                const QString name = label.key();
+                const QString value = label.value().toString();
+                QString pair;
+                pair.reserve(name.size() + 1 + value.size());
+                l.labels.append(pair.append(name).append(u'=').append(value));
+                // As meta::originName(), meta::originNamespace() and meta::isKubelbSecret().
+                if (name == names::OriginNameLabel)
+                    p.originName = value;
+                else if (name == names::OriginNamespaceLabel)
+                    p.originNamespace = value;
+                else if (name == names::LegacyOriginNamespaceLabel)
+                    legacyOriginNamespace = value;
+                else if (name == names::OwnedSecretLabel)
+                    owned = value == "true"_L1;
+            }
+        }
+    }
+    if (p.originNamespace.isEmpty())
+        p.originNamespace = legacyOriginNamespace;
+    p.kubelbSecret = !p.originName.isEmpty() || !p.originNamespace.isEmpty() || owned;
     const QString kind = object.value("kind"_L1).toString();
-    l.object = ObjectRef { *job.context, kind.isEmpty() ? QString(job.kind) : kind,
-        metadata.value("namespace"_L1).toString(), metadata.value("name"_L1).toString(),
-        metadata.value("uid"_L1).toString(), metadata.value("resourceVersion"_L1).toString() };
+    l.object.kind = kind.isEmpty() ? QString(job.kind) : kind;
     const QJsonObject status = object.value("status"_L1).toObject();
+    const QJsonArray conditions = status.value("conditions"_L1).toArray();
     l.phase = status.value("phase"_L1).toString();
-    l.message = meta::condition(object, u"Synced"_s).value("message"_L1).toString();
-    l.generation = metadata.value("generation"_L1).toInteger();
+    for (const QJsonValue& value : conditions) {
+        const QJsonObject condition = value.toObject();
+        if (condition.value("type"_L1).toString() == "Synced"_L1) {
+            l.message = condition.value("message"_L1).toString();
+            break;
+        }
+    }
     l.observedGeneration = status.value("observedGeneration"_L1).toInteger();
     l.upToDate = job.kind == names::SecretKind || l.observedGeneration >= l.generation;
-    l.lastChange = lastChange(object);
+    l.lastChange = lastChange(created, managedFields, conditions);
     l.type = object.value("type"_L1).toString();
-    const QJsonObject labels = metadata.value("labels"_L1).toObject();
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        l.labels.append(it.key() + u'=' + it.value().toString());
     DataSummary data = summarizeData(object);
     l.keys = std::move(data.keys);
     l.fingerprint = std::move(data.fingerprint);
@@ -143,16 +334,19 @@ Prepared prepare(const Job& job, const LineageOptions& options)
         if (!crt.isEmpty() && options.parseCertificate(crt, &info))
             l.certificate = info;
     }
-    p.terminating = !metadata.value("deletionTimestamp"_L1).toString().isEmpty();
-    p.ownerUid = meta::syncSecretOwner(object).value("uid"_L1).toString();
-    p.kubelbSecret = meta::isKubelbSecret(object);
-    p.originName = meta::originName(object);
-    p.originNamespace = meta::originNamespace(object);
+    for (const QJsonValue& value : ownerReferences) {
+        const QJsonObject ref = value.toObject();
+        if (ref.value("kind"_L1).toString() == names::SyncSecretKind
+            && ref.value("apiVersion"_L1).toString().startsWith("kubelb.k8c.io/"_L1)) {
+            p.ownerUid = ref.value("uid"_L1).toString();
+            break;
+        }
+    }
     return p;
 }
 
 /// prepare() for every job; on several threads when there are many.
-void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const std::vector<size_t>& todo,
+void prepareAll(const std::vector<Job>& jobs, std::vector<SharedPrepared>& out, const std::vector<size_t>& todo,
     const LineageOptions& options)
 {
     int threads
@@ -161,7 +355,7 @@ void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const 
         threads = 1;
     const auto work = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i)
-            out[todo[i]] = prepare(jobs[todo[i]], options);
+            out[todo[i]] = std::make_shared<const Prepared>(prepare(jobs[todo[i]], options));
     };
     if (threads <= 1) {
         work(0, todo.size());
@@ -181,10 +375,12 @@ void prepareAll(const std::vector<Job>& jobs, std::vector<Prepared>& out, const 
 struct LineageCache::Impl {
     struct Item {
         QString resourceVersion;
-        Prepared prepared;
+        SharedPrepared prepared;
         quint64 seen = 0;
     };
-    QHash<QString, Item> items; ///< context, kind, uid
+    using Group = QHash<QString, Item>; ///< by uid
+    /// By context and kind ("context\0kind"); std::map keeps a group's address while others are added.
+    std::map<QString, Group> groups;
     quint64 build = 0;
 };
 
@@ -197,7 +393,10 @@ LineageCache::~LineageCache() = default;
 
 qsizetype LineageCache::size() const
 {
-    return d->items.size();
+    qsizetype size = 0;
+    for (const auto& [key, group] : d->groups)
+        size += group.size();
+    return size;
 }
 
 namespace {
@@ -225,10 +424,10 @@ public:
         resolve(jobs);
         m_syncSecrets.reserve(qsizetype(m_firstSecret - m_firstManagement));
         for (size_t i = m_firstManagement; i < m_firstSecret; ++i)
-            m_syncSecrets.insert(meta::key(m_prepared[i].link.object.namespace_, m_prepared[i].link.object.name), i);
+            m_syncSecrets.insert({ m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name }, i);
         m_secrets.reserve(qsizetype(jobs.size() - m_firstSecret));
         for (size_t i = m_firstSecret; i < jobs.size(); ++i)
-            m_secrets.insert(meta::key(m_prepared[i].link.object.namespace_, m_prepared[i].link.object.name), i);
+            m_secrets.insert({ m_prepared[i]->link.object.namespace_, m_prepared[i]->link.object.name }, i);
         for (const TenantSnapshot& tenant : snapshot.tenants)
             m_tenantsByNamespace.insert(tenant.tenant.managementNamespace, &tenant);
     }
@@ -244,7 +443,7 @@ public:
             if (!m_used[i])
                 addManagementChain(i);
         for (i = m_firstSecret; i < m_prepared.size(); ++i)
-            if (!m_used[i] && (m_prepared[i].kubelbSecret || !m_prepared[i].ownerUid.isEmpty()))
+            if (!m_used[i] && (m_prepared[i]->kubelbSecret || !m_prepared[i]->ownerUid.isEmpty()))
                 addSecretOnlyChain(i);
         return m_chains;
     }
@@ -255,21 +454,29 @@ private:
     {
         std::vector<size_t> todo;
         LineageCache::Impl* cache = m_options.cache ? m_options.cache->d.get() : nullptr;
-        std::vector<QString> cacheKeys;
-        if (cache) {
-            ++cache->build;
-            cacheKeys.resize(jobs.size());
+        if (!cache) {
+            todo.resize(jobs.size());
+            for (size_t i = 0; i < jobs.size(); ++i)
+                todo[i] = i;
+            prepareAll(jobs, m_prepared, todo, m_options);
+            return;
         }
+        ++cache->build;
+        // Jobs come in runs of one context and kind: one group lookup per run, then only the uid is hashed.
+        std::vector<LineageCache::Impl::Group*> groups(jobs.size());
+        LineageCache::Impl::Group* group = nullptr;
         for (size_t i = 0; i < jobs.size(); ++i) {
-            if (!cache) {
+            if (!group || jobs[i].context != jobs[i - 1].context || jobs[i].kind != jobs[i - 1].kind)
+                group = &cache->groups[*jobs[i].context + QChar(0) + jobs[i].kind];
+            groups[i] = group;
+            if (group->isEmpty()) {
                 todo.push_back(i);
                 continue;
             }
             const QJsonObject metadata = jobs[i].object->value("metadata"_L1).toObject();
-            cacheKeys[i] = *jobs[i].context + QChar(0) + jobs[i].kind + QChar(0) + metadata.value("uid"_L1).toString();
-            auto it = cache->items.find(cacheKeys[i]);
-            if (it != cache->items.end() && it->resourceVersion == metadata.value("resourceVersion"_L1).toString()
-                && !it->resourceVersion.isEmpty()) {
+            auto it = group->find(metadata.value("uid"_L1).toString());
+            if (it != group->end() && !it->resourceVersion.isEmpty()
+                && it->resourceVersion == metadata.value("resourceVersion"_L1).toString()) {
                 it->seen = cache->build;
                 m_prepared[i] = it->prepared;
             } else {
@@ -277,17 +484,21 @@ private:
             }
         }
         prepareAll(jobs, m_prepared, todo, m_options);
-        if (!cache)
-            return;
+        for (auto& [key, group] : cache->groups)
+            if (group.isEmpty())
+                group.reserve(qsizetype(std::count(groups.begin(), groups.end(), &group)));
         for (size_t i : todo)
-            cache->items.insert(
-                cacheKeys[i], { m_prepared[i].link.object.resourceVersion, m_prepared[i], cache->build });
-        cache->items.removeIf([build = cache->build](const auto& item) { return item.value().seen != build; });
+            groups[i]->insert(m_prepared[i]->link.object.uid,
+                { m_prepared[i]->link.object.resourceVersion, m_prepared[i], cache->build });
+        for (auto it = cache->groups.begin(); it != cache->groups.end();) {
+            it->second.removeIf([build = cache->build](const auto& item) { return item.value().seen != build; });
+            it = it->second.isEmpty() ? cache->groups.erase(it) : std::next(it);
+        }
     }
 
     LineageLink link(size_t index, LineageChain& chain)
     {
-        LineageLink result = m_prepared[index].link;
+        LineageLink result = m_prepared[index]->link;
         result.secondsSinceChange = result.lastChange.isValid() ? result.lastChange.secsTo(m_now) : -1;
         if (result.certificate) {
             CertificateInfo& info = *result.certificate;
@@ -306,7 +517,7 @@ private:
     /// State of a downstream link compared with its upstream link.
     LinkState stateOf(size_t index, const LineageLink& link, const LineageLink& upstream) const
     {
-        if (m_prepared[index].terminating)
+        if (m_prepared[index]->terminating)
             return LinkState::Terminating;
         if (upstream.present() && upstream.fingerprint != link.fingerprint)
             return LinkState::Drifted;
@@ -329,7 +540,7 @@ private:
 
     void fillSecret(LineageChain& chain, const QString& ns, const QString& ownerUid)
     {
-        const auto found = m_secrets.constFind(meta::key(ns, ownerUid));
+        const auto found = m_secrets.constFind({ ns, ownerUid });
         if (found == m_secrets.cend()) {
             chain.warnings.append(u"no Secret %1 in %2"_s.arg(ownerUid, ns));
             return;
@@ -338,7 +549,7 @@ private:
         m_used[secret] = true;
         chain.secret = link(secret, chain);
         chain.secret.state = stateOf(secret, chain.secret, chain.management);
-        if (m_prepared[secret].ownerUid != ownerUid)
+        if (m_prepared[secret]->ownerUid != ownerUid)
             chain.warnings.append(u"Secret %1 has no owner reference to its SyncSecret"_s.arg(ownerUid));
     }
 
@@ -350,8 +561,7 @@ private:
         chain.originNamespace = chain.tenant.object.namespace_;
         chain.originName = chain.tenant.object.name;
         chain.tenant.state = stateOf(index, chain.tenant, {});
-        const auto found
-            = m_syncSecrets.constFind(meta::key(tenant.tenant.managementNamespace, chain.tenant.object.uid));
+        const auto found = m_syncSecrets.constFind({ tenant.tenant.managementNamespace, chain.tenant.object.uid });
         fillManagement(chain, found == m_syncSecrets.cend() ? std::nullopt : std::optional<size_t>(*found));
         addDriftWarnings(chain);
         m_chains.append(std::move(chain));
@@ -360,7 +570,7 @@ private:
     void addManagementChain(size_t index)
     {
         LineageChain chain;
-        const Prepared& p = m_prepared[index];
+        const Prepared& p = *m_prepared[index];
         const TenantSnapshot* tenant = m_tenantsByNamespace.value(p.link.object.namespace_);
         chain.tenantContext = tenant ? tenant->tenant.context : QString();
         chain.originNamespace = p.originNamespace;
@@ -376,7 +586,7 @@ private:
     void addSecretOnlyChain(size_t index)
     {
         LineageChain chain;
-        const Prepared& p = m_prepared[index];
+        const Prepared& p = *m_prepared[index];
         chain.originNamespace = p.originNamespace;
         chain.originName = p.originName;
         chain.warnings.append(u"no management SyncSecret"_s);
@@ -395,12 +605,15 @@ private:
     const Snapshot& m_snapshot;
     const LineageOptions& m_options;
     QDateTime m_now;
-    std::vector<Prepared> m_prepared; ///< tenant SyncSecrets, then management SyncSecrets, then Secrets
+    std::vector<SharedPrepared> m_prepared; ///< shared with the cache (no per-field copies); tenant SyncSecrets, then
+                                            ///< management SyncSecrets, then Secrets
     std::vector<bool> m_used;
     size_t m_firstManagement = 0;
     size_t m_firstSecret = 0;
-    QHash<QString, size_t> m_syncSecrets;
-    QHash<QString, size_t> m_secrets;
+    /// (namespace, name) → index; the views point into m_prepared, which lives as long as the builder.
+    using NameKey = std::pair<QStringView, QStringView>;
+    QHash<NameKey, size_t> m_syncSecrets;
+    QHash<NameKey, size_t> m_secrets;
     QHash<QString, const TenantSnapshot*> m_tenantsByNamespace;
     QList<LineageChain> m_chains;
 };

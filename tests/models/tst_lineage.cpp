@@ -1,6 +1,7 @@
 #include "fixtures.h"
 #include "models/lineage.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QTest>
 
@@ -114,6 +115,50 @@ private Q_SLOTS:
         stringData.remove("data"_L1);
         stringData.insert("stringData"_L1, QJsonObject { { "password"_L1, QString(SecretValue) } });
         QCOMPARE(summarizeData(stringData).fingerprint, summary.fingerprint);
+    }
+
+    /// The fast path (in-place base64, libcrypto SHA-256) gives the digests of QByteArray::fromBase64() and
+    /// QCryptographicHash, also for sloppy base64, several keys and mixed data/stringData.
+    void testDataSummaryDigests_data()
+    {
+        QTest::addColumn<QJsonObject>("data");
+        QTest::addColumn<QJsonObject>("stringData");
+        QTest::newRow("one key") << QJsonObject { { "password"_L1, "c2VjcmV0"_L1 } } << QJsonObject {};
+        QTest::newRow("several keys, padding, empty") << QJsonObject { { "b"_L1, "YQ=="_L1 }, { "a"_L1, "YWI="_L1 },
+            { "c"_L1, ""_L1 }, { "ä"_L1, "eHl6"_L1 } } << QJsonObject {};
+        QTest::newRow("sloppy base64") << QJsonObject { { "k"_L1, u"c2Vj\ncmV0=?*é\u00ffYQ"_s } } << QJsonObject {};
+        QTest::newRow("stringData wins") << QJsonObject { { "k"_L1, "c2VjcmV0"_L1 }, { "z"_L1, "eA=="_L1 } }
+                                         << QJsonObject { { "k"_L1, u"wört"_s } };
+    }
+
+    void testDataSummaryDigests()
+    {
+        QFETCH(QJsonObject, data);
+        QFETCH(QJsonObject, stringData);
+        QJsonObject o { { "data"_L1, data } };
+        if (!stringData.isEmpty())
+            o.insert("stringData"_L1, stringData);
+        QMap<QString, QByteArray> decoded;
+        for (auto it = data.begin(); it != data.end(); ++it)
+            decoded.insert(it.key(), QByteArray::fromBase64(it.value().toString().toLatin1()));
+        for (auto it = stringData.begin(); it != stringData.end(); ++it)
+            decoded.insert(it.key(), it.value().toString().toUtf8());
+        QCryptographicHash whole(QCryptographicHash::Sha256);
+        QList<DataKey> keys;
+        for (auto it = decoded.cbegin(); it != decoded.cend(); ++it) {
+            keys.append({ it.key(), it.value().size(),
+                QCryptographicHash::hash(it.value(), QCryptographicHash::Sha256).toHex() });
+            whole.addData(it.key().toUtf8() + '\0' + QByteArray::number(it.value().size()) + '\0');
+            whole.addData(it.value());
+        }
+        const DataSummary summary = summarizeData(o);
+        QCOMPARE(summary.keys.size(), keys.size());
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            QCOMPARE(summary.keys[i].name, keys[i].name);
+            QCOMPARE(summary.keys[i].size, keys[i].size);
+            QCOMPARE(summary.keys[i].sha256Hex, keys[i].sha256Hex);
+        }
+        QCOMPARE(summary.fingerprint, whole.result().toHex());
     }
 
     void testCertificate_data()
