@@ -10,6 +10,7 @@
 #include "models/orphanmodel.h"
 #include "screenshot.h"
 #include "views/charts/metricspage.h"
+#include "views/orphans/cleanuppages.h"
 #include "views/orphans/cleanupwizard.h"
 #include "views/orphans/orphanspage.h"
 #include "views/shell/auditlog.h"
@@ -31,7 +32,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 /// The demo's orphan for the Orphans and wizard screenshots: a management SyncSecret copy whose tenant object is
-/// gone (class "origin gone"); created once, through the management context's admin client.
+/// gone (class "origin gone"; without an origin-namespace label, so the tenant's CCM does not collect it at once);
+/// created once, through the management context's admin client.
 bool createDemoOrphan(const app::DemoHost& demo, const views::ConsoleConfig& config, QString* error)
 {
     const auto client = demo.resolve(config.managementContext);
@@ -49,9 +51,7 @@ bool createDemoOrphan(const app::DemoHost& demo, const views::ConsoleConfig& con
         { u"kind"_s, u"SyncSecret"_s },
         { u"metadata"_s,
             QJsonObject { { u"name"_s, u"retired-app-copy"_s }, { u"namespace"_s, ns },
-                { u"labels"_s,
-                    QJsonObject { { u"kubelb.k8c.io/origin-name"_s, u"retired-app"_s },
-                        { u"kubelb.k8c.io/origin-namespace"_s, u"production"_s } } } } },
+                { u"labels"_s, QJsonObject { { u"kubelb.k8c.io/origin-name"_s, u"retired-app"_s } } } } },
         { u"data"_s, QJsonObject { { u"k"_s, QString::fromLatin1(QByteArray("demo").toBase64()) } } },
     };
     const auto created = rest.create(path, object);
@@ -62,25 +62,40 @@ bool createDemoOrphan(const app::DemoHost& demo, const views::ConsoleConfig& con
     return true;
 }
 
-/// Opens the cleanup wizard on the review page once its server-side dry run finished (nullptr at the deadline).
+/// Opens the cleanup wizard on the review page once its server-side dry run finished with something to do; an
+/// orphan the Manager was still writing to right after the scan ("changed since the scan") gets a fresh scan and
+/// another try. nullptr when no dry run finished before the deadline.
 QWidget* wizardOnReview(views::OrphansPage* page, int remainingMs)
 {
     QDeadlineTimer deadline(remainingMs);
-    views::CleanupWizard* wizard = nullptr;
-    while (!(wizard = page->openCleanupWizard()) && !deadline.hasExpired()) {
-        if (!page->scanning())
-            page->rescan();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const auto waitWhile = [&deadline](const auto& busy) {
+        while (busy() && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    };
+    views::CleanupWizard* shown = nullptr;
+    while (!deadline.hasExpired()) {
+        page->rescan();
+        waitWhile([page] { return page->scanning(); });
+        views::CleanupWizard* wizard = page->openCleanupWizard();
+        if (!wizard)
+            continue;
+        shown = nullptr; // a hidden earlier wizard was deleted by openCleanupWizard()
+        wizard->resize(1280, 560);
+        wizard->next();
+        auto* review = qobject_cast<views::ReviewPage*>(wizard->page(views::CleanupWizard::ReviewPageId));
+        if (!review)
+            return nullptr;
+        waitWhile([review] { return !review->dryRunDone(); });
+        if (!review->dryRunDone())
+            break;
+        shown = wizard;
+        if (wizard->button(QWizard::NextButton)->isEnabled())
+            return wizard;
+        wizard->hide(); // nothing would be done: scan again
     }
-    if (!wizard)
-        return nullptr;
-    wizard->resize(1280, 560);
-    wizard->show();
-    wizard->next();
-    QAbstractButton* next = wizard->button(QWizard::NextButton);
-    while (!next->isEnabled() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    return next->isEnabled() && wizard->currentId() == views::CleanupWizard::ReviewPageId ? wizard : nullptr;
+    if (shown)
+        shown->show(); // rendered anyway: the page says why nothing can be cleaned up
+    return shown;
 }
 
 } // namespace
