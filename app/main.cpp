@@ -21,6 +21,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDeadlineTimer>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -60,6 +61,29 @@ bool createDemoOrphan(const app::DemoHost& demo, const views::ConsoleConfig& con
         return false;
     }
     return true;
+}
+
+/// The demo's metrics screenshot: an annotation on every tenant SyncSecret, so that the charts show the controllers
+/// reconciling (the seeded objects are otherwise idle by the time the data settled).
+void touchDemoSyncSecrets(const app::DemoHost& demo, const views::ConsoleConfig& config)
+{
+    const QByteArray patch = R"({"metadata":{"annotations":{"kubelb.k8c.io/console-screenshot":"touched"}}})";
+    for (const models::TenantContext& tenant : config.tenants) {
+        const auto client = demo.resolve(tenant.context);
+        if (!client)
+            continue;
+        kube::RestClient rest(*client);
+        const kube::ResourcePath all { u"kubelb.k8c.io"_s, u"v1alpha1"_s, u"syncsecrets"_s, {}, {}, {} };
+        const auto list = rest.list(all);
+        if (!list)
+            continue;
+        for (const QJsonValue& item : list->value(u"items"_s).toArray()) {
+            const QJsonObject meta = item.toObject().value(u"metadata"_s).toObject();
+            (void)rest.patch(
+                all.withNamespace(meta.value(u"namespace"_s).toString()).withName(meta.value(u"name"_s).toString()),
+                kube::PatchFormat::Merge, patch);
+        }
+    }
 }
 
 /// Opens the cleanup wizard on the review page once its server-side dry run finished with something to do; an
@@ -176,6 +200,18 @@ int main(int argc, char** argv)
                     [&scrapes](const QString&, const QString& failure) { scrapes += failure.isEmpty() ? 1 : 0; });
                 const int sources = int(options.config.metricsUrls.size());
                 hooks.ready = [&scrapes, sources] { return scrapes >= 2 * std::max(sources, 1); };
+                if (demo) {
+                    // Activity to chart: touch the SyncSecrets once the data settled, then two scrape rounds more.
+                    hooks.ready = [&, sources, touchedAt = -1]() mutable {
+                        if (touchedAt < 0) {
+                            if (!app::dataSettled(window, minimumChains))
+                                return false;
+                            touchDemoSyncSecrets(*demo, options.config);
+                            touchedAt = scrapes;
+                        }
+                        return scrapes >= touchedAt + 3 * std::max(sources, 1);
+                    };
+                }
             }
             if (orphanShot && options.demo) {
                 hooks.allowOrphans = true;
