@@ -1,5 +1,7 @@
 #include "consoleoptions.h"
 
+#include "kubelb/version.h"
+
 #include <QCommandLineParser>
 
 using namespace Qt::StringLiterals;
@@ -18,6 +20,7 @@ bool parseConsoleOptions(const QStringList& arguments, ConsoleOptions* options, 
         "Docs screenshots:\n  kubelb-console --demo --screenshot lineage.png --section lineage\n\n"
         "Keys: Ctrl+F filter, Ctrl+1…6 sections, Enter opens details, Esc clears the filter / backs out."_s);
     parser.addHelpOption();
+    parser.addOption({ u"version"_s, u"Print the version and exit."_s });
     parser.addOptions({
         { u"demo"_s,
             u"Start three embedded clusters (tenant1, tenant2, management kubelb) with the CCMs and the "
@@ -30,7 +33,8 @@ bool parseConsoleOptions(const QStringList& arguments, ConsoleOptions* options, 
         { u"tenant"_s, u"A tenant context and its namespace in the management cluster (repeatable)."_s,
             u"context=namespace"_s },
         { u"screenshot"_s, u"Render the main window to this PNG once the data settled, then exit."_s, u"file"_s },
-        { u"section"_s, u"With --screenshot: lineage, details, overview, orphans, metrics, controllers or audit."_s,
+        { u"section"_s,
+            u"With --screenshot: lineage, details, overview, orphans, wizard, metrics, controllers or audit."_s,
             u"name"_s, u"lineage"_s },
         { u"settle-seconds"_s, u"With --screenshot: how long to wait for the data (default 60)."_s, u"s"_s, u"60"_s },
         { u"audit-log"_s, u"The local audit file (default: the application data folder's audit.log)."_s, u"file"_s },
@@ -41,6 +45,10 @@ bool parseConsoleOptions(const QStringList& arguments, ConsoleOptions* options, 
     }
     if (parser.isSet(u"help"_s)) {
         *help = parser.helpText();
+        return false;
+    }
+    if (parser.isSet(u"version"_s)) {
+        *help = u"kubelb-console " KUBELB_VERSION_STRING "\n"_s;
         return false;
     }
     options->demo = parser.isSet(u"demo"_s);
@@ -67,7 +75,7 @@ bool parseConsoleOptions(const QStringList& arguments, ConsoleOptions* options, 
     }
     options->screenshot = parser.value(u"screenshot"_s);
     options->section = parser.value(u"section"_s);
-    const QStringList sections { u"lineage"_s, u"details"_s, u"overview"_s, u"orphans"_s, u"metrics"_s,
+    const QStringList sections { u"lineage"_s, u"details"_s, u"overview"_s, u"orphans"_s, u"wizard"_s, u"metrics"_s,
         u"controllers"_s, u"audit"_s };
     if (!sections.contains(options->section)) {
         *error = u"--section must be one of %1"_s.arg(sections.join(u", "_s));

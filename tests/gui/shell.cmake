@@ -4,3 +4,7 @@ kubelb_add_test(NAME tst_lineagemodel SOURCES gui/tst_lineagemodel.cpp LIBS kube
 kubelb_add_test(NAME tst_console_shell SOURCES gui/tst_console_shell.cpp ${CMAKE_SOURCE_DIR}/resources/manifests.qrc
     LIBS kubelb_console_app Qt6::Widgets LABELS e2e TIMEOUT 300)
 set_target_properties(tst_console_shell PROPERTIES AUTORCC ON)
+# The console's parts wired together (app/consolewiring): real Metrics/Orphans pages, contexts dialog, apply.
+kubelb_add_test(NAME tst_console_integration SOURCES gui/tst_console_integration.cpp
+    ${CMAKE_SOURCE_DIR}/resources/manifests.qrc LIBS kubelb_console_app Qt6::Widgets LABELS e2e TIMEOUT 300)
+set_target_properties(tst_console_integration PROPERTIES AUTORCC ON)

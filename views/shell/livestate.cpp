@@ -37,7 +37,8 @@ void LiveState::setConfig(const ConsoleConfig& config)
 {
     m_config = config;
     QMetaObject::invokeMethod(
-        m_worker, [w = m_worker, config, ms = m_coalesceMs] { w->configure(config, ms); }, Qt::QueuedConnection);
+        m_worker, [w = m_worker, config, ms = m_coalesceMs, typed = m_credentials] { w->configure(config, ms, typed); },
+        Qt::QueuedConnection);
 }
 
 void LiveState::setCoalesceMs(int ms)

@@ -31,6 +31,12 @@ struct ContextStatus {
 
 class LiveWorker;
 
+/// A token or password typed for a context without kubeconfig credentials (kept in the keychain by the app).
+struct TypedCredential {
+    bool password = false; ///< false: a bearer token
+    QString secret;
+};
+
 /// The console's live data: per context a kube::RestClient and watch-driven informers (management: SyncSecrets,
 /// Secrets and Namespaces; tenants: SyncSecrets) on a worker thread. Changes are coalesced (100 ms) into a fresh
 /// lineage, computed off the UI thread and delivered by queued signal; the UI thread never waits on the network.
@@ -43,6 +49,9 @@ public:
     /// Connects to the contexts of `config` (dropping previous connections).
     void setConfig(const ConsoleConfig& config);
     const ConsoleConfig& config() const { return m_config; }
+    /// Typed credentials by context, used instead of the kubeconfig user's from the next setConfig() on
+    /// (memory only).
+    void setTypedCredentials(const QHash<QString, TypedCredential>& credentials) { m_credentials = credentials; }
     /// Delay between a change and the rebuilt lineage (default 100 ms).
     void setCoalesceMs(int ms);
 
@@ -66,6 +75,7 @@ Q_SIGNALS:
 
 private:
     ConsoleConfig m_config;
+    QHash<QString, TypedCredential> m_credentials;
     QThread m_thread;
     LiveWorker* m_worker = nullptr; ///< lives in m_thread
     int m_coalesceMs = 100;

@@ -94,21 +94,22 @@ void LiveWorker::stopAll()
             w->informer->stop();
 }
 
-void LiveWorker::configure(const ConsoleConfig& config, int coalesceMs)
+void LiveWorker::configure(const ConsoleConfig& config, int coalesceMs, const QHash<QString, TypedCredential>& typed)
 {
     stopAll();
     m_coalesce.setInterval(coalesceMs);
     m_tenants = config.tenants;
     m_management = config.managementContext;
     if (!config.managementContext.isEmpty())
-        addSource(config.managementContext, u"management"_s, config);
+        addSource(config.managementContext, u"management"_s, config, typed);
     for (const auto& tenant : config.tenants)
-        addSource(tenant.context, u"tenant"_s, config);
+        addSource(tenant.context, u"tenant"_s, config, typed);
     m_health.start();
     rebuild();
 }
 
-void LiveWorker::addSource(const QString& context, const QString& role, const ConsoleConfig& config)
+void LiveWorker::addSource(const QString& context, const QString& role, const ConsoleConfig& config,
+    const QHash<QString, TypedCredential>& typed)
 {
     auto source = std::make_unique<Source>();
     source->context = context;
@@ -117,7 +118,11 @@ void LiveWorker::addSource(const QString& context, const QString& role, const Co
     if (!config.kubeconfigFiles.isEmpty())
         env.insert(u"KUBECONFIG"_s, config.kubeconfigFiles.join(u':'));
     kube::KubeconfigLoader loader(env);
-    const auto clientConfig = loader.load(context);
+    auto clientConfig = loader.load(context);
+    if (clientConfig && typed.contains(context)) {
+        const TypedCredential& credential = typed.value(context);
+        (credential.password ? clientConfig->password : clientConfig->token) = credential.secret;
+    }
     if (!clientConfig) {
         source->error = clientConfig.error().message();
     } else {

@@ -21,7 +21,7 @@ public:
     ~LiveWorker() override;
 
     /// (Re)connects; runs in the worker thread.
-    void configure(const ConsoleConfig& config, int coalesceMs);
+    void configure(const ConsoleConfig& config, int coalesceMs, const QHash<QString, TypedCredential>& typed = {});
     void stopAll();
     void refresh();
 
@@ -41,7 +41,8 @@ private:
     struct Watch;
     struct Source;
 
-    void addSource(const QString& context, const QString& role, const ConsoleConfig& config);
+    void addSource(const QString& context, const QString& role, const ConsoleConfig& config,
+        const QHash<QString, TypedCredential>& typed);
     Watch* addWatch(Source& source, const QString& group, const QString& version, const QString& resource);
     void changed();
     void rebuild();

@@ -119,6 +119,7 @@ MainWindow::MainWindow(LiveState* live, ControllerHost* controllers, AuditLog* a
     connect(m_live, &LiveState::statusesChanged, this, &MainWindow::onStatuses);
     connect(m_controllers, &ControllerHost::stateChanged, this, &MainWindow::updateStatusBar);
     connect(m_model, &models::LineageModel::countsChanged, this, &MainWindow::updateCounts);
+    connect(m_overview, &OverviewPage::orphansRequested, this, [this] { showSection(Section::Orphans); });
     connect(m_overview, &OverviewPage::filterRequested, this, [this](const QString& filter) {
         m_filter->setText(filter);
         showSection(Section::Lineage);
@@ -381,6 +382,17 @@ void MainWindow::onStatuses(const QList<ContextStatus>& statuses)
     }
     updateEmptyState();
     updateStatusBar();
+}
+
+void MainWindow::setSectionCount(Section section, int count)
+{
+    if (section == Section::Lineage)
+        return; // the lineage counts itself
+    const int row = int(std::find(std::begin(kSections), std::end(kSections), section) - kSections);
+    m_sections->item(row)->setText(
+        count < 0 ? sectionTitle(section) : tr("%1  %2").arg(sectionTitle(section)).arg(count));
+    if (section == Section::Orphans)
+        m_overview->setOrphanCount(count);
 }
 
 void MainWindow::updateCounts()

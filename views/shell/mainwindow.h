@@ -36,6 +36,8 @@ public:
     /// Replaces a section's page (Orphans and Metrics come from other parts of the console); takes ownership.
     void setSectionWidget(Section section, QWidget* widget);
     QWidget* sectionWidget(Section section) const;
+    /// Shows `count` next to the section's name in the sidebar (-1: none); Orphans also goes to the Overview.
+    void setSectionCount(Section section, int count);
     void showSection(Section section);
     Section currentSection() const;
     /// "lineage", "overview", ... (as --screenshot --section takes them).

@@ -25,6 +25,7 @@ OverviewPage::OverviewPage(models::LineageModel* model, QWidget* parent)
     , m_model(model)
     , m_headline(new QLabel(this))
     , m_oldest(new QLabel(this))
+    , m_orphans(new QLabel(this))
 {
     m_headline->setWordWrap(true);
     m_oldest->setWordWrap(true);
@@ -32,9 +33,21 @@ OverviewPage::OverviewPage(models::LineageModel* model, QWidget* parent)
     layout->addWidget(new QLabel(tr("<h2>Overview</h2>"), this));
     layout->addWidget(m_headline);
     layout->addWidget(m_oldest);
+    m_orphans->setObjectName(u"orphanCount"_s);
+    m_orphans->setToolTip(tr("Show the Orphans section"));
+    m_orphans->hide();
+    connect(m_orphans, &QLabel::linkActivated, this, &OverviewPage::orphansRequested);
+    layout->addWidget(m_orphans);
     layout->addStretch();
     connect(m_model, &models::LineageModel::countsChanged, this, &OverviewPage::refresh);
     refresh();
+}
+
+void OverviewPage::setOrphanCount(int count)
+{
+    m_orphans->setVisible(count >= 0);
+    m_orphans->setText(count == 0 ? tr("Orphans: <a href='orphans'>none</a> in the latest scan.")
+                                  : tr("Orphans: <a href='orphans'><b>%1</b></a> in the latest scan.").arg(count));
 }
 
 void OverviewPage::refresh()

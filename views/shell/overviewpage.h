@@ -20,8 +20,12 @@ public:
 
     /// Rebuilds the counts from the model (unfiltered).
     void refresh();
+    /// The Orphans section's latest count (-1: not scanned yet); shown as a link to that section.
+    void setOrphanCount(int count);
 
 Q_SIGNALS:
+    /// The orphans count was clicked: show the Orphans section.
+    void orphansRequested();
     /// A count was clicked: show the lineage with this filter.
     void filterRequested(const QString& filter);
 
@@ -29,6 +33,7 @@ private:
     models::LineageModel* m_model;
     QLabel* m_headline;
     QLabel* m_oldest;
+    QLabel* m_orphans;
     QWidget* m_table = nullptr;
 };
 
