@@ -12,6 +12,7 @@
 #include "support/daemonprocess.h"
 #include "support/e2elogs.h"
 #include "support/kubectl.h"
+#include "support/testcluster.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -93,52 +94,7 @@ QJsonObject syncSecret(const QString& ns, const QString& name, const QString& ke
         { u"type"_s, type }, { u"stringData"_s, QJsonObject { { key, value } } } };
 }
 
-/// One cluster: the real API server process, its admin kubectl and an admin HTTPS client.
-struct Cluster {
-    explicit Cluster(QString n)
-        : name(std::move(n))
-    {
-    }
-    QString name;
-    testsupport::ApiServerProcess server;
-    std::optional<testsupport::Kubectl> kubectl;
-    std::unique_ptr<testsupport::ApiClient> api;
-    kube::ClientConfig admin;
-
-    bool start(QString* error)
-    {
-        if (!server.start(error))
-            return false;
-        kubectl.emplace(server.kubeconfigPath());
-        kube::KubeconfigLoader loader;
-        loader.setExplicitPath(server.kubeconfigPath());
-        const auto config = loader.load();
-        if (!config) {
-            *error = config.error().message();
-            return false;
-        }
-        admin = *config;
-        api = std::make_unique<testsupport::ApiClient>(config->server, config->caPem, config->token.toUtf8());
-        return true;
-    }
-    testsupport::KubectlResult run(const QStringList& args, const QByteArray& stdinData = {}) const
-    {
-        return kubectl->run(args, stdinData, 60000);
-    }
-    std::optional<QJsonObject> get(const QString& path) const
-    {
-        const auto r = api->get(path);
-        return r.code == 200 ? std::optional<QJsonObject>(r.json) : std::nullopt;
-    }
-    QList<QJsonObject> list(const QString& path, const QString& labelSelector = {}) const
-    {
-        const auto r = api->get(path + (labelSelector.isEmpty() ? QString() : u"?labelSelector="_s + labelSelector));
-        QList<QJsonObject> items;
-        for (const auto& i : r.json.value(u"items"_s).toArray())
-            items.append(i.toObject());
-        return items;
-    }
-};
+using Cluster = testsupport::TestCluster;
 
 // Warnings the REST client logs (for the insecure-skip-tls-verify check).
 QMutex g_messagesMutex;

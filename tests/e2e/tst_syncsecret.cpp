@@ -9,6 +9,7 @@
 #include "support/apiserverprocess.h"
 #include "support/e2elogs.h"
 #include "support/kubectl.h"
+#include "support/testcluster.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -107,53 +108,7 @@ QByteArray syncSecretYaml(const QString& ns, const QString& name, const QString&
     return (u"apiVersion: kubelb.k8c.io/v1alpha1\nkind: SyncSecret\nmetadata:\n"_s + meta + body).toUtf8();
 }
 
-/// One cluster: the real API server process, an admin kubectl and an admin HTTPS client for fast polling.
-struct Cluster {
-    explicit Cluster(QString n)
-        : name(std::move(n))
-    {
-    }
-    QString name;
-    testsupport::ApiServerProcess server;
-    std::optional<testsupport::Kubectl> kubectl;
-    std::unique_ptr<testsupport::ApiClient> api;
-
-    bool start(QString* error)
-    {
-        if (!server.start(error))
-            return false;
-        kubectl.emplace(server.kubeconfigPath());
-        kube::KubeconfigLoader loader;
-        loader.setExplicitPath(server.kubeconfigPath());
-        const auto config = loader.load();
-        if (!config) {
-            *error = config.error().message();
-            return false;
-        }
-        api = std::make_unique<testsupport::ApiClient>(config->server, config->caPem, config->token.toUtf8());
-        return true;
-    }
-    KubectlResult run(const QStringList& args, const QByteArray& stdinData = {}) const
-    {
-        return kubectl->run(args, stdinData, 60000);
-    }
-    /// The object at `path`, or nullopt when the server says 404 (any other failure: also nullopt, code kept).
-    std::optional<QJsonObject> get(const QString& path, int* code = nullptr) const
-    {
-        const auto r = api->get(path);
-        if (code)
-            *code = r.code;
-        return r.code == 200 ? std::optional<QJsonObject>(r.json) : std::nullopt;
-    }
-    QList<QJsonObject> list(const QString& path, const QString& labelSelector = {}) const
-    {
-        const auto r = api->get(path + (labelSelector.isEmpty() ? QString() : u"?labelSelector="_s + labelSelector));
-        QList<QJsonObject> items;
-        for (const auto& i : r.json.value(u"items"_s).toArray())
-            items.append(i.toObject());
-        return items;
-    }
-};
+using Cluster = testsupport::TestCluster;
 
 /// A `kubelb-syncd ccm|manager` daemon; stderr and stdout are appended to files kept for the log scan.
 struct Daemon {
