@@ -136,6 +136,31 @@ QJsonObject meta(const QJsonObject& o)
     return o.value(u"metadata"_s).toObject();
 }
 
+// The writes the controllers make for one SyncSecret, as the floor client issues them: the management copy (named by
+// the tenant UID, born with the cleanup finalizer) and the Secret owned by that copy.
+QJsonObject managementCopy(const QString& uid, const QJsonObject& labels, const QJsonValue& data)
+{
+    return QJsonObject { { u"apiVersion"_s, u"kubelb.k8c.io/v1alpha1"_s }, { u"kind"_s, u"SyncSecret"_s },
+        { u"metadata"_s,
+            QJsonObject { { u"name"_s, uid }, { u"namespace"_s, QString::fromLatin1(kMgmtNs) }, { u"labels"_s, labels },
+                { u"finalizers"_s, QJsonArray { QString::fromLatin1(kFinalizer) } } } },
+        { u"type"_s, u"Opaque"_s }, { u"data"_s, data } };
+}
+
+QJsonObject managedSecret(const QString& uid, const QString& copyUid, QJsonObject labels, const QJsonValue& data)
+{
+    labels[u"kubelb.k8c.io/syncsecret-owned"_s] = u"true"_s;
+    return QJsonObject { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"Secret"_s },
+        { u"metadata"_s,
+            QJsonObject { { u"name"_s, copyUid }, { u"namespace"_s, QString::fromLatin1(kMgmtNs) },
+                { u"labels"_s, labels },
+                { u"ownerReferences"_s,
+                    QJsonArray { QJsonObject { { u"apiVersion"_s, u"kubelb.k8c.io/v1alpha1"_s },
+                        { u"kind"_s, u"SyncSecret"_s }, { u"name"_s, uid }, { u"uid"_s, copyUid },
+                        { u"controller"_s, true }, { u"blockOwnerDeletion"_s, true } } } } } },
+        { u"type"_s, u"Opaque"_s }, { u"data"_s, data } };
+}
+
 // Sends one request and waits for its answer (setup and sequential phases only).
 HttpResponse call(HttpConnection& c, const QByteArray& method, const QByteArray& path, const QByteArray& body = {},
     const QByteArray& contentType = "application/json", int timeoutMs = 300000)
@@ -749,30 +774,14 @@ QJsonObject floorRun(const Options& o, const QString& dir, const Workset& w, QSt
                 QJsonObject labels = meta(withFinalizer).value(u"labels"_s).toObject();
                 labels[u"kubelb.k8c.io/origin-name"_s] = QString::fromLatin1(name);
                 labels[u"kubelb.k8c.io/origin-namespace"_s] = QString::fromLatin1(kTenantNs);
-                const QJsonObject copy { { u"apiVersion"_s, u"kubelb.k8c.io/v1alpha1"_s },
-                    { u"kind"_s, u"SyncSecret"_s },
-                    { u"metadata"_s,
-                        QJsonObject { { u"name"_s, uid }, { u"namespace"_s, QString::fromLatin1(kMgmtNs) },
-                            { u"labels"_s, labels },
-                            { u"finalizers"_s, QJsonArray { QString::fromLatin1(kFinalizer) } } } },
-                    { u"type"_s, u"Opaque"_s }, { u"data"_s, w.expected[i] } };
+                const QJsonObject copy = managementCopy(uid, labels, w.expected[i]);
                 // 3. management copy
                 m->request("POST", ssecPath(kMgmtNs), compact(copy), [=, &w](const HttpResponse& r3) {
                     if (r3.status != 201)
                         return fail("copy", r3);
                     QJsonObject copyObj = parse(r3.body);
                     const QString copyUid = meta(copyObj).value(u"uid"_s).toString();
-                    QJsonObject secretLabels = labels;
-                    secretLabels[u"kubelb.k8c.io/syncsecret-owned"_s] = u"true"_s;
-                    const QJsonObject secret { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"Secret"_s },
-                        { u"metadata"_s,
-                            QJsonObject { { u"name"_s, copyUid }, { u"namespace"_s, QString::fromLatin1(kMgmtNs) },
-                                { u"labels"_s, secretLabels },
-                                { u"ownerReferences"_s,
-                                    QJsonArray { QJsonObject { { u"apiVersion"_s, u"kubelb.k8c.io/v1alpha1"_s },
-                                        { u"kind"_s, u"SyncSecret"_s }, { u"name"_s, uid }, { u"uid"_s, copyUid },
-                                        { u"controller"_s, true }, { u"blockOwnerDeletion"_s, true } } } } } },
-                        { u"type"_s, u"Opaque"_s }, { u"data"_s, w.expected[i] } };
+                    const QJsonObject secret = managedSecret(uid, copyUid, labels, w.expected[i]);
                     // 4. the Secret
                     m->request("POST", secretPath(kMgmtNs), compact(secret), [=](const HttpResponse& r4) mutable {
                         if (r4.status != 201)
@@ -854,28 +863,13 @@ int seed(Cluster& mgmt, int n, int dataBytes, int concurrency, int timeoutMs)
             const QJsonObject labels { { u"app"_s, u"propagation-bench"_s }, { u"kubelb.k8c.io/origin-name"_s, origin },
                 { u"kubelb.k8c.io/origin-namespace"_s, u"production"_s } };
             const QString uid = u"00000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QLatin1Char('0'));
-            const QJsonObject copy { { u"apiVersion"_s, u"kubelb.k8c.io/v1alpha1"_s }, { u"kind"_s, u"SyncSecret"_s },
-                { u"metadata"_s,
-                    QJsonObject { { u"name"_s, uid }, { u"namespace"_s, QString::fromLatin1(kMgmtNs) },
-                        { u"labels"_s, labels },
-                        { u"finalizers"_s, QJsonArray { QString::fromLatin1(kFinalizer) } } } },
-                { u"type"_s, u"Opaque"_s }, { u"data"_s, data } };
+            const QJsonObject copy = managementCopy(uid, labels, data);
             c->request("POST", ssecPath(kMgmtNs), compact(copy), [=](const HttpResponse& r1) {
                 if (r1.status != 201)
                     return finished(false);
                 QJsonObject created = parse(r1.body);
                 const QString copyUid = meta(created).value(u"uid"_s).toString();
-                QJsonObject secretLabels = labels;
-                secretLabels[u"kubelb.k8c.io/syncsecret-owned"_s] = u"true"_s;
-                const QJsonObject secret { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"Secret"_s },
-                    { u"metadata"_s,
-                        QJsonObject { { u"name"_s, copyUid }, { u"namespace"_s, QString::fromLatin1(kMgmtNs) },
-                            { u"labels"_s, secretLabels },
-                            { u"ownerReferences"_s,
-                                QJsonArray { QJsonObject { { u"apiVersion"_s, u"kubelb.k8c.io/v1alpha1"_s },
-                                    { u"kind"_s, u"SyncSecret"_s }, { u"name"_s, uid }, { u"uid"_s, copyUid },
-                                    { u"controller"_s, true }, { u"blockOwnerDeletion"_s, true } } } } } },
-                    { u"type"_s, u"Opaque"_s }, { u"data"_s, data } };
+                const QJsonObject secret = managedSecret(uid, copyUid, labels, data);
                 c->request("POST", secretPath(kMgmtNs), compact(secret), [=](const HttpResponse& r2) mutable {
                     if (r2.status != 201)
                         return finished(false);
