@@ -1,15 +1,16 @@
 #include "lineage.h"
 
 #include "models/jsonmeta.h"
+#include "models/parallel.h"
 
 #include <QHash>
 #include <QJsonArray>
 #include <QMap>
 #include <QSet>
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <openssl/evp.h>
-#include <thread>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -72,17 +73,16 @@ void appendBase64(QStringView text, QByteArray& out)
     out.resize(o - out.constData());
 }
 
-/// Decoded data (stringData wins over data, as the API server merges it); values stay inside this file.
-QMap<QString, QByteArray> decodedData(const QJsonObject& object)
+/// Decoded `encoded` (an object's data) and `plain` (its stringData, which wins, as the API server merges them);
+/// values stay inside this file.
+QMap<QString, QByteArray> decodedData(const QJsonObject& encoded, const QJsonObject& plain)
 {
     QMap<QString, QByteArray> data;
-    const QJsonObject encoded = object.value("data"_L1).toObject();
     for (auto it = encoded.begin(); it != encoded.end(); ++it) {
         QByteArray value;
         appendBase64(it.value().toString(), value);
         data.insert(it.key(), value);
     }
-    const QJsonObject plain = object.value("stringData"_L1).toObject();
     for (auto it = plain.begin(); it != plain.end(); ++it)
         data.insert(it.key(), it.value().toString().toUtf8());
     return data;
@@ -179,24 +179,30 @@ void addKey(DataSummary& summary, Sha256& whole, Sha256& one, const QString& nam
             break;
     }
     *--digits = '\0';
-    whole.addData(name.toUtf8());
+    // The name's UTF-8 (ASCII, as data keys are, without an allocation).
+    char ascii[256];
+    if (name.size() <= qsizetype(sizeof ascii)
+        && std::all_of(name.begin(), name.end(), [](QChar c) { return c.unicode() < 0x80; })) {
+        for (qsizetype i = 0; i < name.size(); ++i)
+            ascii[i] = char(name.at(i).unicode());
+        whole.addData(QByteArrayView(ascii, name.size()));
+    } else {
+        whole.addData(name.toUtf8());
+    }
     whole.addData(QByteArrayView(digits, end - digits));
     whole.addData(value);
 }
 
-} // namespace
-
-DataSummary summarizeData(const QJsonObject& object)
+/// summarizeData() of an object with `encoded` data and `plain` stringData.
+DataSummary summarize(const QJsonObject& encoded, const QJsonObject& plain)
 {
     DataSummary summary;
     // One hash object per thread and purpose: creating them dominates for small values.
     thread_local Sha256 whole;
     thread_local Sha256 one;
     whole.reset();
-    const QJsonObject encoded = object.value("data"_L1).toObject();
-    const QJsonValue plain = object.value("stringData"_L1);
     bool done = false;
-    if (plain.isUndefined() || plain.toObject().isEmpty()) {
+    if (plain.isEmpty()) {
         // Common case: data only, whose keys QJsonObject keeps sorted; decode each value into one buffer.
         thread_local QByteArray value;
         summary.keys.reserve(encoded.size());
@@ -219,13 +225,20 @@ DataSummary summarizeData(const QJsonObject& object)
         }
     }
     if (!done) {
-        const QMap<QString, QByteArray> data = decodedData(object);
+        const QMap<QString, QByteArray> data = decodedData(encoded, plain);
         summary.keys.reserve(data.size());
         for (auto it = data.cbegin(); it != data.cend(); ++it)
             addKey(summary, whole, one, it.key(), it.value());
     }
     summary.fingerprint = whole.hexResult();
     return summary;
+}
+
+} // namespace
+
+DataSummary summarizeData(const QJsonObject& object)
+{
+    return summarize(object.value("data"_L1).toObject(), object.value("stringData"_L1).toObject());
 }
 
 namespace {
@@ -314,6 +327,7 @@ Prepared prepare(const Job& job, const LineageOptions& options)
     const QJsonObject status = object.value("status"_L1).toObject();
     const QJsonArray conditions = status.value("conditions"_L1).toArray();
     l.phase = status.value("phase"_L1).toString();
+    l.observedGeneration = status.value("observedGeneration"_L1).toInteger();
     for (const QJsonValue& value : conditions) {
         const QJsonObject condition = value.toObject();
         if (condition.value("type"_L1).toString() == "Synced"_L1) {
@@ -321,15 +335,16 @@ Prepared prepare(const Job& job, const LineageOptions& options)
             break;
         }
     }
-    l.observedGeneration = status.value("observedGeneration"_L1).toInteger();
     l.upToDate = job.kind == names::SecretKind || l.observedGeneration >= l.generation;
     l.lastChange = lastChange(created, managedFields, conditions);
     l.type = object.value("type"_L1).toString();
-    DataSummary data = summarizeData(object);
-    l.keys = std::move(data.keys);
-    l.fingerprint = std::move(data.fingerprint);
+    const QJsonObject data = object.value("data"_L1).toObject();
+    const QJsonObject stringData = object.value("stringData"_L1).toObject();
+    DataSummary summary = summarize(data, stringData);
+    l.keys = std::move(summary.keys);
+    l.fingerprint = std::move(summary.fingerprint);
     if (l.type == "kubernetes.io/tls"_L1 && options.parseCertificate) {
-        const QByteArray crt = decodedData(object).value(u"tls.crt"_s);
+        const QByteArray crt = decodedData(data, stringData).value(u"tls.crt"_s);
         CertificateInfo info;
         if (!crt.isEmpty() && options.parseCertificate(crt, &info))
             l.certificate = info;
@@ -349,25 +364,10 @@ Prepared prepare(const Job& job, const LineageOptions& options)
 void prepareAll(const std::vector<Job>& jobs, std::vector<SharedPrepared>& out, const std::vector<size_t>& todo,
     const LineageOptions& options)
 {
-    int threads
-        = options.threads > 0 ? options.threads : int(std::min(4u, std::max(1u, std::thread::hardware_concurrency())));
-    if (todo.size() < 4000)
-        threads = 1;
-    const auto work = [&](size_t from, size_t to) {
+    parallelFor(todo.size(), workerThreads(options.threads), 4000, [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i)
             out[todo[i]] = std::make_shared<const Prepared>(prepare(jobs[todo[i]], options));
-    };
-    if (threads <= 1) {
-        work(0, todo.size());
-        return;
-    }
-    std::vector<std::thread> pool;
-    const size_t chunk = (todo.size() + size_t(threads) - 1) / size_t(threads);
-    for (int t = 1; t < threads; ++t)
-        pool.emplace_back(work, std::min(todo.size(), chunk * size_t(t)), std::min(todo.size(), chunk * size_t(t + 1)));
-    work(0, std::min(todo.size(), chunk));
-    for (auto& thread : pool)
-        thread.join();
+    });
 }
 
 } // namespace
@@ -420,7 +420,7 @@ public:
         for (const QJsonObject& object : snapshot.management.secrets)
             jobs.push_back({ &object, &snapshot.management.context, names::SecretKind });
         m_prepared.resize(jobs.size());
-        m_used.assign(jobs.size(), false);
+        m_used = std::vector<std::atomic<bool>>(jobs.size());
         resolve(jobs);
         m_syncSecrets.reserve(qsizetype(m_firstSecret - m_firstManagement));
         for (size_t i = m_firstManagement; i < m_firstSecret; ++i)
@@ -434,16 +434,24 @@ public:
 
     QList<LineageChain> run()
     {
-        m_chains.reserve(qsizetype(m_firstManagement) + 16);
-        size_t i = 0;
+        // Tenant chains are independent of each other: built on several threads into their final places.
+        std::vector<const TenantSnapshot*> tenantOf;
+        tenantOf.reserve(m_firstManagement);
         for (const TenantSnapshot& tenant : m_snapshot.tenants)
-            for (qsizetype j = 0; j < tenant.syncSecrets.size(); ++j, ++i)
-                addTenantChain(tenant, i);
+            tenantOf.insert(tenantOf.end(), size_t(tenant.syncSecrets.size()), &tenant);
+        m_chains.resize(qsizetype(m_firstManagement));
+        LineageChain* chains = m_chains.data();
+        parallelFor(m_firstManagement, workerThreads(m_options.threads), 4000, [&](size_t from, size_t to) {
+            for (size_t i = from; i < to; ++i)
+                chains[i] = tenantChain(*tenantOf[i], i);
+        });
+        size_t i = 0;
         for (i = m_firstManagement; i < m_firstSecret; ++i)
-            if (!m_used[i])
+            if (!m_used[i].load(std::memory_order_relaxed))
                 addManagementChain(i);
         for (i = m_firstSecret; i < m_prepared.size(); ++i)
-            if (!m_used[i] && (m_prepared[i]->kubelbSecret || !m_prepared[i]->ownerUid.isEmpty()))
+            if (!m_used[i].load(std::memory_order_relaxed)
+                && (m_prepared[i]->kubelbSecret || !m_prepared[i]->ownerUid.isEmpty()))
                 addSecretOnlyChain(i);
         return m_chains;
     }
@@ -532,7 +540,7 @@ private:
             chain.warnings.append(u"no management SyncSecret"_s);
             return;
         }
-        m_used[*management] = true;
+        m_used[*management].store(true, std::memory_order_relaxed);
         chain.management = link(*management, chain);
         chain.management.state = stateOf(*management, chain.management, chain.tenant);
         fillSecret(chain, chain.management.object.namespace_, chain.management.object.uid);
@@ -546,14 +554,14 @@ private:
             return;
         }
         const size_t secret = *found;
-        m_used[secret] = true;
+        m_used[secret].store(true, std::memory_order_relaxed);
         chain.secret = link(secret, chain);
         chain.secret.state = stateOf(secret, chain.secret, chain.management);
         if (m_prepared[secret]->ownerUid != ownerUid)
             chain.warnings.append(u"Secret %1 has no owner reference to its SyncSecret"_s.arg(ownerUid));
     }
 
-    void addTenantChain(const TenantSnapshot& tenant, size_t index)
+    LineageChain tenantChain(const TenantSnapshot& tenant, size_t index)
     {
         LineageChain chain;
         chain.tenantContext = tenant.tenant.context;
@@ -564,7 +572,7 @@ private:
         const auto found = m_syncSecrets.constFind({ tenant.tenant.managementNamespace, chain.tenant.object.uid });
         fillManagement(chain, found == m_syncSecrets.cend() ? std::nullopt : std::optional<size_t>(*found));
         addDriftWarnings(chain);
-        m_chains.append(std::move(chain));
+        return chain;
     }
 
     void addManagementChain(size_t index)
@@ -607,7 +615,7 @@ private:
     QDateTime m_now;
     std::vector<SharedPrepared> m_prepared; ///< shared with the cache (no per-field copies); tenant SyncSecrets, then
                                             ///< management SyncSecrets, then Secrets
-    std::vector<bool> m_used;
+    std::vector<std::atomic<bool>> m_used; ///< written by the tenant chains' threads (relaxed: read after join)
     size_t m_firstManagement = 0;
     size_t m_firstSecret = 0;
     /// (namespace, name) → index; the views point into m_prepared, which lives as long as the builder.

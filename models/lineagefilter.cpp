@@ -4,21 +4,6 @@ using namespace Qt::StringLiterals;
 
 namespace models {
 
-namespace {
-
-bool labelMatches(const QStringList& labels, const QString& wanted)
-{
-    const bool keyOnly = !wanted.contains(u'=');
-    for (const QString& label : labels) {
-        if (keyOnly ? label.startsWith(wanted) && label.size() > wanted.size() && label.at(wanted.size()) == u'='
-                    : label == wanted)
-            return true;
-    }
-    return false;
-}
-
-} // namespace
-
 LineageFilter LineageFilter::parse(const QString& text)
 {
     LineageFilter filter;
@@ -40,8 +25,11 @@ LineageFilter LineageFilter::parse(const QString& text)
             term = { Field::Label, rest };
         else if (colon < 0 && word.indexOf(u'=') > 0)
             term = { Field::Label, word };
-        if (!term.value.isEmpty())
-            filter.m_terms.append(term);
+        if (term.value.isEmpty())
+            continue;
+        if (term.field == Field::Label)
+            term.needle = u'\n' + term.value + (term.value.contains(u'=') ? u'\n' : u'=');
+        filter.m_terms.append(term);
     }
     return filter;
 }
@@ -70,19 +58,19 @@ bool LineageFilter::matches(const FilterFields& fields) const
         bool ok = false;
         switch (term.field) {
         case Field::Name:
-            ok = fields.name.contains(term.value);
+            ok = fields.view(fields.name).contains(term.value);
             break;
         case Field::Namespace:
-            ok = fields.namespace_.contains(term.value);
+            ok = fields.view(fields.namespace_).contains(term.value);
             break;
         case Field::Tenant:
-            ok = fields.tenant.contains(term.value);
+            ok = fields.view(fields.tenant).contains(term.value);
             break;
         case Field::State:
-            ok = fields.state.startsWith(term.value);
+            ok = fields.view(fields.state).startsWith(term.value);
             break;
         case Field::Label:
-            ok = labelMatches(fields.labels, term.value);
+            ok = fields.view(fields.labels).contains(term.needle);
             break;
         case Field::Text:
             ok = fields.haystack.contains(term.value);

@@ -6,15 +6,19 @@
 
 namespace models {
 
-/// What a filter looks at in one chain: lowercase copies made once per chain, so a keystroke only runs
-/// QString::contains over precomputed text (no regular expressions, no allocation per row).
+/// What a filter looks at in one chain: one lowercase text built once per chain, so a keystroke only searches
+/// precomputed text (no regular expressions, no allocation per row). The text is '\n'-separated sections — name,
+/// namespace, tenant, state, type, management name, Secret name, then one line per label ("key=value"), then the
+/// warnings — each starting with '\n'; the offsets say where the sections searched by field terms begin and end.
 struct FilterFields {
-    QString name;
-    QString namespace_;
-    QString tenant;
-    QString state; ///< "synced", "pending", ...
-    QStringList labels; ///< "key=value"
-    QString haystack; ///< everything above plus type, object names and warnings, separated by '\n'
+    QString haystack;
+    struct Span {
+        qsizetype from = 0;
+        qsizetype size = 0;
+    };
+    Span name, namespace_, tenant, state;
+    Span labels; ///< "\nk=v\nk2=v2\n" (starts and ends with '\n'; just "\n" without labels)
+    QStringView view(Span span) const { return QStringView(haystack).sliced(span.from, span.size); }
 };
 
 /// A parsed filter: whitespace-separated terms that must all match. `name:x`, `ns:x` (`namespace:x`),
@@ -35,6 +39,7 @@ private:
     struct Term {
         Field field;
         QString value;
+        QString needle = {}; ///< label terms: "\nkey=" (any value) or "\nkey=value\n", searched in FilterFields::labels
     };
     QList<Term> m_terms;
 };

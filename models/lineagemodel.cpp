@@ -1,5 +1,7 @@
 #include "lineagemodel.h"
 
+#include "models/parallel.h"
+
 #include <QDateTime>
 #include <QSet>
 #include <algorithm>
@@ -53,11 +55,14 @@ QString chainStateName(ChainState state)
 
 QString chainKey(const LineageChain& chain)
 {
-    if (chain.tenant.present())
-        return u"t/"_s + chain.tenantContext + u'/' + chain.tenant.object.uid;
-    if (chain.management.present())
-        return u"m/"_s + chain.management.object.uid;
-    return u"s/"_s + chain.secret.object.uid;
+    QString key;
+    if (chain.tenant.present()) {
+        key.reserve(3 + chain.tenantContext.size() + chain.tenant.object.uid.size());
+        return key.append("t/"_L1).append(chain.tenantContext).append(u'/').append(chain.tenant.object.uid);
+    }
+    const QString& uid = chain.management.present() ? chain.management.object.uid : chain.secret.object.uid;
+    key.reserve(2 + uid.size());
+    return key.append(chain.management.present() ? "m/"_L1 : "s/"_L1).append(uid);
 }
 
 QString LineageModel::managementOnlyGroup()
@@ -66,12 +71,14 @@ QString LineageModel::managementOnlyGroup()
 }
 
 struct LineageModel::Entry {
-    LineageChain chain;
+    /// The chain: in m_base (set by the last reset) or, after an incremental change, in `own`.
+    const LineageChain* chain = nullptr;
+    std::shared_ptr<const LineageChain> own;
     QString key;
     QString group; ///< tenant context or managementOnlyGroup()
-    QString groupSort; ///< orders tenants by name, the management-only group last
     QString ns;
-    QString sortKey; ///< groupSort, ns, name, key separated by NUL: the order of m_order and of the tree
+    QString name;
+    bool managementOnly = false; ///< orders the management-only group after the tenants
     quint64 seen = 0; ///< the setChains() call that last delivered this chain
     ChainState state = ChainState::Missing;
     qint64 lastChangeMs = 0;
@@ -84,12 +91,34 @@ struct LineageModel::Node {
     int row = 0; ///< position in parent->children
     int depth = 0; ///< 0 root, 1 tenant group, 2 namespace
     QString name;
-    QString sortKey;
+    QString sortKey; ///< tenant groups: groupSortKey(); namespaces: the name
     std::vector<std::unique_ptr<Node>> children; ///< root and tenant groups
     std::vector<int> chains; ///< namespace nodes: entry slots in sortKey order
 };
 
 namespace {
+
+/// Lowercases `text` in place: ASCII by hand (QString::toLower() looks up every character's case tables), the
+/// rest by QString.
+void lowercase(QString& text)
+{
+    QChar* c = text.data();
+    for (const QChar* end = c + text.size(); c != end; ++c) {
+        const char16_t u = c->unicode();
+        if (u >= 0x80) {
+            text = std::move(text).toLower();
+            return;
+        }
+        if (u >= u'A' && u <= u'Z')
+            *c = QChar(char16_t(u + 32));
+    }
+}
+
+/// Orders tenant groups by name, the management-only group last.
+QString groupSortKey(bool managementOnly, const QString& group)
+{
+    return (managementOnly ? u'1' : u'0') + group;
+}
 
 /// Whether two versions of a chain show the same (same objects, versions, states and findings).
 bool sameChain(const LineageChain& a, const LineageChain& b)
@@ -144,53 +173,74 @@ LineageModel::LineageModel(QObject* parent)
 
 LineageModel::~LineageModel() = default;
 
+bool LineageModel::less(const Entry& a, const Entry& b)
+{
+    if (a.managementOnly != b.managementOnly)
+        return b.managementOnly;
+    if (const int c = a.group.compare(b.group))
+        return c < 0;
+    if (const int c = a.ns.compare(b.ns))
+        return c < 0;
+    if (const int c = a.name.compare(b.name))
+        return c < 0;
+    return a.key < b.key;
+}
+
 LineageModel::Entry LineageModel::makeEntry(const LineageChain& chain)
 {
     Entry e;
-    e.chain = chain;
+    e.chain = &chain;
     e.key = chainKey(chain);
     e.alive = true;
     e.state = chainState(chain);
-    const bool managementOnly = !chain.tenant.present();
-    e.group = managementOnly ? managementOnlyGroup() : chain.tenantContext;
-    e.groupSort = (managementOnly ? u"1"_s : u"0"_s) + e.group;
-    e.ns = managementOnly && chain.management.present() ? chain.management.object.namespace_
-        : managementOnly && chain.secret.present()      ? chain.secret.object.namespace_
-                                                        : chain.originNamespace;
-    const QString name = chain.originName.isEmpty() ? chain.management.object.name : chain.originName;
-    e.sortKey = e.groupSort + QChar(0) + e.ns + QChar(0) + name + QChar(0) + e.key;
+    e.managementOnly = !chain.tenant.present();
+    e.group = e.managementOnly ? managementOnlyGroup() : chain.tenantContext;
+    e.ns = e.managementOnly && chain.management.present() ? chain.management.object.namespace_
+        : e.managementOnly && chain.secret.present()      ? chain.secret.object.namespace_
+                                                          : chain.originNamespace;
+    e.name = chain.originName.isEmpty() ? chain.management.object.name : chain.originName;
     for (const LineageLink* l : { &chain.tenant, &chain.management, &chain.secret })
         if (l->present() && l->lastChange.isValid())
             e.lastChangeMs = std::max(e.lastChangeMs, l->lastChange.toMSecsSinceEpoch());
+
+    // The filter's text in one allocation, lowercased in place (Kubernetes names usually are already).
+    static const QString states[]
+        = { u"synced"_s, u"pending"_s, u"failed"_s, u"drifted"_s, u"terminating"_s, u"orphan"_s, u"missing"_s };
+    const QString& state = states[int(e.state)];
+    const QString& type = chain.tenant.present() ? chain.tenant.type : chain.management.type;
+    const QStringList* labelLists[] = { &chain.tenant.labels, &chain.management.labels };
+    qsizetype size = e.name.size() + e.ns.size() + chain.tenantContext.size() + state.size() + type.size()
+        + chain.management.object.name.size() + chain.secret.object.name.size() + 10;
+    for (const QStringList* labels : labelLists)
+        for (const QString& label : *labels)
+            size += label.size() + 1;
+    for (const QString& warning : chain.warnings)
+        size += warning.size() + 1;
     FilterFields& f = e.fields;
-    f.name = name.toLower();
-    f.namespace_ = e.ns.toLower();
-    f.tenant = chain.tenantContext.toLower();
-    f.state = chainStateName(e.state).toLower();
-    for (const LineageLink* l : { &chain.tenant, &chain.management })
-        for (const QString& label : l->labels)
-            f.labels.append(label.toLower());
-    const QString type = chain.tenant.present() ? chain.tenant.type : chain.management.type;
-    // The nine fields joined by '\n' (the labels joined by '\n' too), built in one reserved string.
-    const QString parts[]
-        = { type.toLower(), chain.management.object.name.toLower(), chain.secret.object.name.toLower() };
-    const QString warnings = chain.warnings.join(u'\n').toLower();
-    qsizetype size = f.name.size() + f.namespace_.size() + f.tenant.size() + f.state.size() + warnings.size() + 8;
-    for (const QString& part : parts)
-        size += part.size();
-    for (const QString& label : f.labels)
-        size += label.size() + 1;
     QString& h = f.haystack;
     h.reserve(size);
-    for (const QString* part : std::initializer_list<const QString*> {
-             &f.name, &f.namespace_, &f.tenant, &f.state, &parts[0], &parts[1], &parts[2] })
-        h.append(*part).append(u'\n');
-    for (qsizetype i = 0; i < f.labels.size(); ++i) {
-        if (i > 0)
-            h.append(u'\n');
-        h.append(f.labels[i]);
-    }
-    h.append(u'\n').append(warnings);
+    const auto section = [&h](const QString& text) {
+        h.append(u'\n');
+        const FilterFields::Span span { h.size(), text.size() };
+        h.append(text);
+        return span;
+    };
+    f.name = section(e.name);
+    f.namespace_ = section(e.ns);
+    f.tenant = section(chain.tenantContext);
+    f.state = section(state);
+    section(type);
+    section(chain.management.object.name);
+    section(chain.secret.object.name);
+    f.labels.from = h.size();
+    for (const QStringList* labels : labelLists)
+        for (const QString& label : *labels)
+            section(label);
+    h.append(u'\n');
+    f.labels.size = h.size() - f.labels.from;
+    for (const QString& warning : chain.warnings)
+        h.append(warning).append(u'\n');
+    lowercase(h);
     return e;
 }
 
@@ -214,45 +264,56 @@ void LineageModel::setChains(const QList<LineageChain>& chains)
 {
     const quint64 round = ++m_round;
     std::vector<const LineageChain*> changed;
-    for (const LineageChain& chain : chains) {
-        const int slot = m_byKey.value(chainKey(chain), -1);
-        if (slot < 0) {
-            changed.push_back(&chain);
-            continue;
-        }
-        Entry& e = m_entries[size_t(slot)];
-        e.seen = round;
-        if (!sameChain(e.chain, chain))
-            changed.push_back(&chain);
-    }
     std::vector<int> removed;
-    for (int slot : m_order)
-        if (m_entries[size_t(slot)].seen != round)
-            removed.push_back(slot);
-    const size_t changes = changed.size() + removed.size();
-    if (changes == 0)
+    if (m_byKey.isEmpty() && chains.isEmpty())
         return;
-    if (changes > std::max<size_t>(64, size_t(m_byKey.size()) / 4)) {
+    if (!m_byKey.isEmpty()) {
+        for (const LineageChain& chain : chains) {
+            const int slot = m_byKey.value(chainKey(chain), -1);
+            if (slot < 0) {
+                changed.push_back(&chain);
+                continue;
+            }
+            Entry& e = m_entries[size_t(slot)];
+            e.seen = round;
+            if (!sameChain(*e.chain, chain))
+                changed.push_back(&chain);
+        }
+        for (int slot : m_order)
+            if (m_entries[size_t(slot)].seen != round)
+                removed.push_back(slot);
+        if (changed.empty() && removed.empty())
+            return;
+    }
+    if (m_byKey.isEmpty() || changed.size() + removed.size() > std::max<size_t>(64, size_t(m_byKey.size()) / 4)) {
+        // A reset: the entries point into a shallow copy of `chains` (no chain is copied).
         beginResetModel();
+        m_base = chains;
         m_entries.clear();
         m_free.clear();
         m_byKey.clear();
-        m_entries.reserve(size_t(chains.size()));
-        m_byKey.reserve(chains.size());
-        for (const LineageChain& chain : chains)
-            store(makeEntry(chain));
-        m_order.resize(m_entries.size());
+        m_entries.resize(size_t(m_base.size()));
+        m_byKey.reserve(m_base.size());
+        const LineageChain* base = m_base.constData();
+        parallelFor(m_entries.size(), workerThreads(), 4000, [&](size_t from, size_t to) {
+            for (size_t i = from; i < to; ++i) {
+                m_entries[i] = makeEntry(base[i]);
+                m_entries[i].seen = round;
+            }
+        });
         for (size_t i = 0; i < m_entries.size(); ++i)
-            m_order[i] = int(i);
-        std::sort(m_order.begin(), m_order.end(),
-            [this](int a, int b) { return m_entries[size_t(a)].sortKey < m_entries[size_t(b)].sortKey; });
+            m_byKey.insert(m_entries[i].key, int(i));
+        sortAll();
         rebuild(m_order);
         endResetModel();
     } else {
         for (int slot : removed)
             removeEntry(slot);
         for (const LineageChain* chain : changed) {
-            Entry fresh = makeEntry(*chain);
+            // `chains` may go away: a changed chain is kept by its entry.
+            auto own = std::make_shared<const LineageChain>(*chain);
+            Entry fresh = makeEntry(*own);
+            fresh.own = std::move(own);
             const int slot = m_byKey.value(fresh.key, -1);
             if (slot < 0) {
                 insertEntry(std::move(fresh));
@@ -260,7 +321,8 @@ void LineageModel::setChains(const QList<LineageChain>& chains)
             }
             Entry& old = m_entries[size_t(slot)];
             const bool visible = m_filter.matches(old.fields);
-            if (fresh.sortKey == old.sortKey && visible == m_filter.matches(fresh.fields)) {
+            if (!less(old, fresh) && !less(fresh, old) && visible == m_filter.matches(fresh.fields)) {
+                fresh.seen = round;
                 old = std::move(fresh);
                 if (visible) {
                     const QModelIndex row = indexOfKey(old.key);
@@ -273,6 +335,46 @@ void LineageModel::setChains(const QList<LineageChain>& chains)
         }
     }
     Q_EMIT countsChanged();
+}
+
+// m_order for every entry: the order of less(), with groups and namespaces ranked first (a few distinct values
+// among many chains) so that most comparisons look at one integer pair and the name.
+void LineageModel::sortAll()
+{
+    QMap<std::pair<bool, QString>, int> groups;
+    QMap<QString, int> namespaces;
+    for (const Entry& e : m_entries) {
+        groups.insert({ e.managementOnly, e.group }, 0);
+        namespaces.insert(e.ns, 0);
+    }
+    int rank = 0;
+    for (int& r : groups)
+        r = rank++;
+    rank = 0;
+    for (int& r : namespaces)
+        r = rank++;
+    struct Ranked {
+        int group;
+        int ns;
+        int slot;
+    };
+    std::vector<Ranked> ranked(m_entries.size());
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        const Entry& e = m_entries[i];
+        ranked[i] = { groups.value({ e.managementOnly, e.group }), namespaces.value(e.ns), int(i) };
+    }
+    std::sort(ranked.begin(), ranked.end(), [this](const Ranked& a, const Ranked& b) {
+        if (a.group != b.group || a.ns != b.ns)
+            return std::pair(a.group, a.ns) < std::pair(b.group, b.ns);
+        const Entry& x = m_entries[size_t(a.slot)];
+        const Entry& y = m_entries[size_t(b.slot)];
+        if (const int c = x.name.compare(y.name))
+            return c < 0;
+        return x.key < y.key;
+    });
+    m_order.resize(ranked.size());
+    for (size_t i = 0; i < ranked.size(); ++i)
+        m_order[i] = ranked[i].slot;
 }
 
 void LineageModel::setFilterText(const QString& text)
@@ -308,8 +410,8 @@ void LineageModel::rebuild(const std::vector<int>& candidates)
         const Entry& e = m_entries[size_t(slot)];
         if (!m_filter.isEmpty() && !m_filter.matches(e.fields))
             continue;
-        if (!tenant || tenant->sortKey != e.groupSort) {
-            tenant = appendNode(m_root.get(), e.group, e.groupSort);
+        if (!tenant || tenant->name != e.group || (tenant->sortKey.front() == u'1') != e.managementOnly) {
+            tenant = appendNode(m_root.get(), e.group, groupSortKey(e.managementOnly, e.group));
             ns = nullptr;
         }
         if (!ns || ns->sortKey != e.ns)
@@ -334,9 +436,9 @@ LineageModel::Node* LineageModel::appendNode(Node* parent, const QString& name, 
 void LineageModel::insertEntry(Entry entry)
 {
     const int slot = store(std::move(entry));
-    const QString& key = m_entries[size_t(slot)].sortKey;
-    const auto at = std::partition_point(
-        m_order.begin(), m_order.end(), [&](int s) { return m_entries[size_t(s)].sortKey < key; });
+    const Entry& e = m_entries[size_t(slot)];
+    const auto at
+        = std::partition_point(m_order.begin(), m_order.end(), [&](int s) { return less(m_entries[size_t(s)], e); });
     m_order.insert(at, slot);
     if (m_filter.matches(m_entries[size_t(slot)].fields))
         visibleInsert(slot);
@@ -347,8 +449,8 @@ void LineageModel::removeEntry(int slot)
     Entry& e = m_entries[size_t(slot)];
     if (m_filter.matches(e.fields))
         visibleRemove(slot);
-    const auto at = std::partition_point(
-        m_order.begin(), m_order.end(), [&](int s) { return m_entries[size_t(s)].sortKey < e.sortKey; });
+    const auto at
+        = std::partition_point(m_order.begin(), m_order.end(), [&](int s) { return less(m_entries[size_t(s)], e); });
     Q_ASSERT(at != m_order.end() && *at == slot);
     m_order.erase(at);
     m_byKey.remove(e.key);
@@ -385,10 +487,10 @@ void LineageModel::renumber(Node* parent)
 void LineageModel::visibleInsert(int slot)
 {
     const Entry& e = m_entries[size_t(slot)];
-    Node* tenant = child(m_root.get(), e.group, e.groupSort, true);
+    Node* tenant = child(m_root.get(), e.group, groupSortKey(e.managementOnly, e.group), true);
     Node* ns = child(tenant, e.ns, e.ns, true);
     const int pos = int(std::partition_point(ns->chains.begin(), ns->chains.end(), [&](int s) {
-        return m_entries[size_t(s)].sortKey < e.sortKey;
+        return less(m_entries[size_t(s)], e);
     }) - ns->chains.begin());
     beginInsertRows(indexOfNode(ns), pos, pos);
     ns->chains.insert(ns->chains.begin() + pos, slot);
@@ -400,12 +502,12 @@ void LineageModel::visibleInsert(int slot)
 void LineageModel::visibleRemove(int slot)
 {
     const Entry& e = m_entries[size_t(slot)];
-    Node* tenant = child(m_root.get(), e.group, e.groupSort, false);
+    Node* tenant = child(m_root.get(), e.group, groupSortKey(e.managementOnly, e.group), false);
     Node* ns = tenant ? child(tenant, e.ns, e.ns, false) : nullptr;
     if (!ns)
         return;
     const auto at = std::partition_point(
-        ns->chains.begin(), ns->chains.end(), [&](int s) { return m_entries[size_t(s)].sortKey < e.sortKey; });
+        ns->chains.begin(), ns->chains.end(), [&](int s) { return less(m_entries[size_t(s)], e); });
     if (at == ns->chains.end() || *at != slot)
         return;
     const int pos = int(at - ns->chains.begin());
@@ -459,7 +561,7 @@ const LineageChain* LineageModel::chain(const QModelIndex& index) const
     auto* parent = static_cast<Node*>(index.internalPointer());
     if (parent->depth != 2)
         return nullptr;
-    return &m_entries[size_t(parent->chains[size_t(index.row())])].chain;
+    return m_entries[size_t(parent->chains[size_t(index.row())])].chain;
 }
 
 QModelIndex LineageModel::indexOfKey(const QString& key) const
@@ -474,12 +576,12 @@ QModelIndex LineageModel::indexOfKey(const QString& key) const
             ? parent->children[size_t(pos)].get()
             : nullptr;
     };
-    const Node* tenant = find(m_root.get(), e.groupSort);
+    const Node* tenant = find(m_root.get(), groupSortKey(e.managementOnly, e.group));
     const Node* ns = tenant ? find(tenant, e.ns) : nullptr;
     if (!ns)
         return {};
     const auto at = std::partition_point(
-        ns->chains.begin(), ns->chains.end(), [&](int s) { return m_entries[size_t(s)].sortKey < e.sortKey; });
+        ns->chains.begin(), ns->chains.end(), [&](int s) { return less(m_entries[size_t(s)], e); });
     if (at == ns->chains.end() || *at != slot)
         return {};
     return createIndex(int(at - ns->chains.begin()), 0, const_cast<Node*>(ns));
@@ -490,7 +592,7 @@ QList<const LineageChain*> LineageModel::allChains() const
     QList<const LineageChain*> out;
     out.reserve(qsizetype(m_order.size()));
     for (int slot : m_order)
-        out.append(&m_entries[size_t(slot)].chain);
+        out.append(m_entries[size_t(slot)].chain);
     return out;
 }
 
@@ -551,7 +653,7 @@ QVariant LineageModel::data(const QModelIndex& index, int role) const
 
 QVariant LineageModel::chainData(const Entry& e, int column, int role) const
 {
-    const LineageChain& c = e.chain;
+    const LineageChain& c = *e.chain;
     switch (role) {
     case StateRole:
         return int(e.state);

@@ -75,6 +75,8 @@ private:
     struct Node;
 
     static Entry makeEntry(const LineageChain& chain);
+    static bool less(const Entry& a, const Entry& b);
+    void sortAll();
     int store(Entry entry);
     void rebuild(const std::vector<int>& candidates);
     static Node* appendNode(Node* parent, const QString& name, const QString& sortKey);
@@ -90,6 +92,7 @@ private:
     QVariant chainData(const Entry& entry, int column, int role) const;
     QVariant groupData(const Node& node, int column, int role) const;
 
+    QList<LineageChain> m_base; ///< the chains of the last reset (shared with the caller, never modified)
     std::vector<Entry> m_entries;
     std::vector<int> m_free;
     QHash<QString, int> m_byKey;

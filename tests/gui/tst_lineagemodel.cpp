@@ -207,6 +207,53 @@ private Q_SLOTS:
         }
     }
 
+    void testChainsOutliveTheCallersList()
+    {
+        // The model shares the list of a reset and copies changed chains: neither may dangle when the caller's
+        // list goes away (ASan builds catch a dangling read here).
+        LineageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setChains(world());
+        {
+            QList<LineageChain> chains = world();
+            chains[1] = chain(u"tenant1"_s, u"production"_s, u"app-config"_s, LinkState::Drifted, u"7"_s);
+            model.setChains(chains);
+        }
+        const QModelIndex changed = model.indexOfKey(u"t/tenant1/tenant1-production-app-config"_s);
+        QVERIFY(changed.isValid());
+        QCOMPARE(model.chain(changed)->tenant.object.resourceVersion, u"7"_s);
+        QCOMPARE(model.chain(changed)->tenant.state, LinkState::Drifted);
+        for (const LineageChain* c : model.allChains())
+            QVERIFY(!c->originName.isEmpty());
+        QCOMPARE(visible(model).size(), 5);
+    }
+
+    void testLargeBuildKeepsTheOrder()
+    {
+        // Above the size where entries are built on several threads: the same tree as sorting by hand.
+        QList<LineageChain> chains;
+        QStringList expected;
+        for (int i = 0; i < 9000; ++i) {
+            const int n = (i * 7919) % 9000; // a permutation, so the input is not in display order
+            const QString tenant = u"tenant%1"_s.arg(n % 3), ns = u"ns%1"_s.arg(n % 17),
+                          name = u"s%1"_s.arg(n, 4, 10, QChar(u'0'));
+            chains.append(chain(tenant, ns, name));
+            expected.append(tenant + u'/' + ns + u'/' + name);
+        }
+        expected.sort();
+        LineageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Warning);
+        model.setChains(chains);
+        QCOMPARE(visible(model), expected);
+        for (const LineageChain& c : std::as_const(chains)) {
+            const QModelIndex index = model.indexOfKey(chainKey(c));
+            QVERIFY(index.isValid());
+            QCOMPARE(model.chain(index)->originName, c.originName);
+        }
+        model.setFilterText(u"label:app=s0042"_s);
+        QCOMPARE(visible(model), QStringList { u"tenant0/ns8/s0042"_s });
+    }
+
     void testLargeSetsReset()
     {
         LineageModel model;
