@@ -30,7 +30,15 @@ bool readWholeFile(const QString& path, QByteArray* data, QString* reason)
         *reason = file.errorString().toLower();
         return false;
     }
-    *data = file.readAll();
+    // Kubeconfigs, certificates and tokens are kilobytes; a path to /dev/zero or a huge file must not take the
+    // process's memory. Pipes (--kubeconfig <(...)) are read like files.
+    *data = file.read(MaxFileSize + 1);
+    if (data->size() > MaxFileSize) {
+        data->clear();
+        *reason = u"larger than %1 MiB, which no kubeconfig, certificate or token file is"_s.arg(
+            MaxFileSize / (1024 * 1024));
+        return false;
+    }
     return true;
 }
 

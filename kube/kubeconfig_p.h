@@ -18,7 +18,10 @@ inline ApiError configError(const QString& message)
     return ApiError(0, QString(kInvalidConfiguration), message);
 }
 
-/// Reads a whole file; false with *reason in Go's words ("no such file or directory") on failure.
+/// The largest file readWholeFile() accepts.
+constexpr qint64 MaxFileSize = 16 * 1024 * 1024;
+/// Reads a whole file of at most MaxFileSize bytes; false with *reason in Go's words ("no such file or
+/// directory") on failure.
 bool readWholeFile(const QString& path, QByteArray* data, QString* reason);
 
 /// Decodes standard base64 as Go's encoding/base64 does (CR and LF ignored); false with *reason

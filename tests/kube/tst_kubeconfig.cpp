@@ -95,6 +95,7 @@ private Q_SLOTS:
     void testErrorsNeverContainSecrets();
     void testMalformedDocuments_data();
     void testMalformedDocuments();
+    void testEndlessKubeconfigFile();
 };
 
 void TestKubeconfig::testTokenUserKeepsPlainScalarAndLoadsCaFile()
@@ -527,6 +528,10 @@ void TestKubeconfig::testMalformedDocuments_data()
         + ctx) << QString() << u"/k/config:9:7: users[0].user.exec.command: command must be specified"_s;
     QTest::newRow("unknown context") << QByteArray(head + "users:\n- name: u\n  user: {token: t}\n" + ctx) << u"other"_s
                                      << u"/k/config: context \"other\" not found (available contexts: x)"_s;
+    QTest::newRow("tokenFile is endless")
+        << QByteArray(head + "users:\n- name: u\n  user:\n    tokenFile: /dev/zero\n" + ctx) << QString()
+        << u"/k/config:8:16: users[0].user.tokenFile: unable to read tokenFile "
+           u"\"/dev/zero\" for user \"u\": larger than 16 MiB"_s;
     QTest::newRow("contexts is a string")
         << QByteArray("contexts: nope\n") << QString() << u"/k/config:1:11: contexts: expected a sequence"_s;
 }
@@ -544,6 +549,15 @@ void TestKubeconfig::testMalformedDocuments()
         message = resolved.error().message();
     }
     QVERIFY2(message.startsWith(expected), qPrintable(message));
+}
+
+void TestKubeconfig::testEndlessKubeconfigFile()
+{
+    // A path to a device that never ends (or a huge file) fails with a reason instead of taking all memory.
+    const kube::Expected<kube::Kubeconfig> config = kube::loadKubeconfigFile(u"/dev/zero"_s);
+    QVERIFY(!config);
+    QVERIFY2(config.error().message().startsWith(u"/dev/zero: cannot read kubeconfig: larger than 16 MiB"_s),
+        qPrintable(config.error().message()));
 }
 
 QTEST_GUILESS_MAIN(TestKubeconfig)
