@@ -127,7 +127,6 @@ private Q_SLOTS:
     void testInsecureSkipTlsVerifyConnectsAndWarnsOnce();
 
 private:
-    QString createToken(Cluster& c, const QString& ns, const QString& sa);
     /// The tenant object, its copy and the copy's Secret once all agree and the tenant says Synced.
     bool waitSynced(Cluster& tenant, const QString& name, const QString& mgmtNs, QJsonObject* copy = nullptr,
         QJsonObject* secret = nullptr);
@@ -144,12 +143,6 @@ private:
     QStringList m_values;
 };
 
-QString TestIsolation::createToken(Cluster& c, const QString& ns, const QString& sa)
-{
-    const auto r = c.run({ u"create"_s, u"token"_s, sa, u"-n"_s, ns, u"--duration=2h"_s });
-    return r.exitCode == 0 ? r.out.trimmed() : QString();
-}
-
 void TestIsolation::initTestCase()
 {
     if (!testsupport::Kubectl::available())
@@ -157,34 +150,15 @@ void TestIsolation::initTestCase()
     for (Cluster* c : { &m_tenant1, &m_tenant2, &m_mgmt }) {
         QString error;
         QVERIFY2(c->start(&error), qPrintable(c->name + u": "_s + error));
-        KVERIFY(c->run({ u"apply"_s, u"-f"_s,
-            QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/base/syncsecret-crd.yaml") }));
-        KVERIFY(c->run(
-            { u"wait"_s, u"--for=condition=Established"_s, u"--timeout=30s"_s, u"crd/syncsecrets.kubelb.k8c.io"_s }));
     }
-    KVERIFY(m_mgmt.run({ u"apply"_s, u"-f"_s, u"-"_s },
-        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenant-primary\n  labels: {kubelb.k8c.io/tenant: "
-        "primary}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenant-secondary\n"
-        "  labels: {kubelb.k8c.io/tenant: secondary}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: "
-        "kubelb\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared-services\n"));
-    KVERIFY(m_mgmt.run(
-        { u"apply"_s, u"-f"_s, QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/manager/rbac.yaml") }));
-    QFile ccmMgmtRbac(QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/ccm/management/rbac.yaml"));
-    QVERIFY(ccmMgmtRbac.open(QIODevice::ReadOnly));
-    const QString ccmMgmtYaml = QString::fromUtf8(ccmMgmtRbac.readAll());
-    QVERIFY(ccmMgmtYaml.contains(u"namespace: tenant-primary"_s));
-    for (const QString& ns : { kPrimary, kSecondary }) {
-        QString copy = ccmMgmtYaml;
-        copy.replace(u"namespace: tenant-primary"_s, u"namespace: "_s + ns);
-        KVERIFY(m_mgmt.run({ u"apply"_s, u"-f"_s, u"-"_s }, copy.toUtf8()));
-    }
-    for (Cluster* c : { &m_tenant1, &m_tenant2 }) {
-        KVERIFY(c->run({ u"create"_s, u"namespace"_s, kTenantNs }));
-        KVERIFY(c->run(
-            { u"apply"_s, u"-f"_s, QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/ccm/tenant-rbac.yaml") }));
-    }
+    // shared-services: a management namespace that belongs to no tenant.
+    const testsupport::ShippedSetup shipped { &m_mgmt,
+        { { &m_tenant1, kPrimary, u"primary"_s }, { &m_tenant2, kSecondary, u"secondary"_s } }, kTenantNs,
+        { u"shared-services"_s } };
+    const QString installError = shipped.install();
+    QVERIFY2(installError.isEmpty(), qPrintable(installError));
 
-    const QString managerToken = createToken(m_mgmt, u"kubelb"_s, u"kubelb-manager"_s);
+    const QString managerToken = m_mgmt.createToken(u"kubelb"_s, u"kubelb-manager"_s);
     QVERIFY2(!managerToken.isEmpty(), "kubectl create token kubelb-manager failed");
     const QStringList endpoints { u"--metrics-bind-address"_s, u"0"_s, u"--health-probe-bind-address"_s, u"0"_s,
         u"--log-level"_s, u"debug"_s };
@@ -198,8 +172,8 @@ void TestIsolation::initTestCase()
         QString mgmtNs;
     };
     for (const Setup& s : { Setup { &m_ccm1, &m_tenant1, kPrimary }, Setup { &m_ccm2, &m_tenant2, kSecondary } }) {
-        const QString tenantToken = createToken(*s.tenant, u"kube-system"_s, u"kubelb-ccm"_s);
-        const QString mgmtToken = createToken(m_mgmt, s.mgmtNs, u"kubelb-ccm"_s);
+        const QString tenantToken = s.tenant->createToken(u"kube-system"_s, u"kubelb-ccm"_s);
+        const QString mgmtToken = m_mgmt.createToken(s.mgmtNs, u"kubelb-ccm"_s);
         QVERIFY2(!tenantToken.isEmpty() && !mgmtToken.isEmpty(), "kubectl create token kubelb-ccm failed");
         if (s.daemon == &m_ccm1)
             m_ccm1MgmtToken = mgmtToken;

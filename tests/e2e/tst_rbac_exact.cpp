@@ -12,6 +12,7 @@
 #include "support/apiclient.h"
 #include "support/apiserverprocess.h"
 #include "support/kubectl.h"
+#include "support/testcluster.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -75,43 +76,7 @@ template <typename F> bool waitUntil(F&& condition, int timeoutMs)
     }
 }
 
-/// One API server process with an admin kubectl and an admin HTTPS client.
-struct Cluster {
-    QString name;
-    testsupport::ApiServerProcess server;
-    std::optional<testsupport::Kubectl> kubectl;
-    std::unique_ptr<testsupport::ApiClient> api;
-
-    bool start(QString* error)
-    {
-        if (!server.start(error))
-            return false;
-        kubectl.emplace(server.kubeconfigPath());
-        kube::KubeconfigLoader loader;
-        loader.setExplicitPath(server.kubeconfigPath());
-        const auto config = loader.load();
-        if (!config) {
-            *error = config.error().message();
-            return false;
-        }
-        api = std::make_unique<testsupport::ApiClient>(config->server, config->caPem, config->token.toUtf8());
-        return true;
-    }
-    KubectlResult run(const QStringList& args, const QByteArray& stdinData = {}) const
-    {
-        return kubectl->run(args, stdinData, 60000);
-    }
-    std::optional<QJsonObject> get(const QString& path) const
-    {
-        const auto r = api->get(path);
-        return r.code == 200 ? std::optional<QJsonObject>(r.json) : std::nullopt;
-    }
-    int send(const QByteArray& verb, const QString& path, const QJsonObject& body = {},
-        const QByteArray& contentType = "application/json") const
-    {
-        return api->request(verb, path, body.isEmpty() ? QByteArray() : json(body), contentType).code;
-    }
-};
+using Cluster = testsupport::TestCluster;
 
 /// A `kubelb-syncd ccm|manager` process writing to its own log file.
 struct Daemon {
@@ -237,7 +202,6 @@ private Q_SLOTS:
     void testEveryVerbIsNeeded();
 
 private:
-    QString token(Cluster& c, const QString& ns, const QString& sa);
     bool loadRows(const QString& file, Who who, Cluster* cluster, QString* error);
     void deleteLeases();
     bool applyRole(const Row& row, const QJsonObject& role);
@@ -247,20 +211,14 @@ private:
     bool step(
         const std::function<bool()>& effect, const std::function<bool()>& stop, const QString& what, QString* problem);
 
-    Cluster m_tenant { u"tenant"_s, {}, {}, {} };
-    Cluster m_mgmt { u"management"_s, {}, {}, {} };
+    Cluster m_tenant { u"tenant"_s };
+    Cluster m_mgmt { u"management"_s };
     Daemon m_manager; ///< the Manager under test (manager rows) or the helper (ccm rows)
     Daemon m_ccm;
     QTemporaryDir m_files;
     QList<Row> m_rows;
     int m_serial = 0;
 };
-
-QString TestRbacExact::token(Cluster& c, const QString& ns, const QString& sa)
-{
-    const auto r = c.run({ u"create"_s, u"token"_s, sa, u"-n"_s, ns, u"--duration=2h"_s });
-    return r.exitCode == 0 ? r.out.trimmed() : QString();
-}
 
 // Every Role/ClusterRole of a shipped kustomization, with its subject from the binding in the same output.
 bool TestRbacExact::loadRows(const QString& dir, Who who, Cluster* cluster, QString* error)
@@ -348,9 +306,9 @@ void TestRbacExact::initTestCase()
     QVERIFY2(loadRows(u"ccm/management"_s, Who::Ccm, &m_mgmt, &error), qPrintable(error));
 
     // Kubeconfigs that carry nothing but the ServiceAccount tokens.
-    const QString managerToken = token(m_mgmt, u"kubelb"_s, u"kubelb-manager"_s);
-    const QString ccmTenantToken = token(m_tenant, u"kube-system"_s, u"kubelb-ccm"_s);
-    const QString ccmMgmtToken = token(m_mgmt, kMgmtNs, u"kubelb-ccm"_s);
+    const QString managerToken = m_mgmt.createToken(u"kubelb"_s, u"kubelb-manager"_s);
+    const QString ccmTenantToken = m_tenant.createToken(u"kube-system"_s, u"kubelb-ccm"_s);
+    const QString ccmMgmtToken = m_mgmt.createToken(kMgmtNs, u"kubelb-ccm"_s);
     QVERIFY2(!managerToken.isEmpty() && !ccmTenantToken.isEmpty() && !ccmMgmtToken.isEmpty(), "create token failed");
     const QString common
         = u"--metrics-bind-address=127.0.0.1:0 --health-probe-bind-address=127.0.0.1:0 --log-level=debug"_s;

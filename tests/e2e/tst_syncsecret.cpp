@@ -192,7 +192,6 @@ private Q_SLOTS:
 private:
     Cluster& tenantCluster(const QString& mgmtNs) { return mgmtNs == kPrimary ? m_tenant1 : m_tenant2; }
     QString value(const QString& v);
-    QString createToken(Cluster& c, const QString& ns, const QString& sa);
     bool startDaemon(Daemon& d);
     Lineage lineage(const Cluster& tenant, const QString& ns, const QString& name, const QString& mgmtNs) const;
     bool waitSynced(const Cluster& tenant, const QString& name, const QString& mgmtNs, Lineage* out = nullptr,
@@ -221,12 +220,6 @@ QString TestSyncSecretE2E::value(const QString& v)
     return v;
 }
 
-QString TestSyncSecretE2E::createToken(Cluster& c, const QString& ns, const QString& sa)
-{
-    const auto r = c.run({ u"create"_s, u"token"_s, sa, u"-n"_s, ns, u"--duration=2h"_s });
-    return r.exitCode == 0 ? r.out.trimmed() : QString();
-}
-
 bool TestSyncSecretE2E::startDaemon(Daemon& d)
 {
     QString error;
@@ -252,37 +245,14 @@ void TestSyncSecretE2E::initTestCase()
     for (Cluster* c : { &m_tenant1, &m_tenant2, &m_mgmt }) {
         QString error;
         QVERIFY2(c->start(&error), qPrintable(c->name + u": "_s + error));
-        KVERIFY(c->run({ u"apply"_s, u"-f"_s,
-            QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/base/syncsecret-crd.yaml") }));
-        KVERIFY(c->run(
-            { u"wait"_s, u"--for=condition=Established"_s, u"--timeout=30s"_s, u"crd/syncsecrets.kubelb.k8c.io"_s }));
     }
-    // Management: the two tenant namespaces and the manager's own namespace.
-    KVERIFY(m_mgmt.run({ u"apply"_s, u"-f"_s, u"-"_s },
-        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenant-primary\n  labels: {kubelb.k8c.io/tenant: "
-        "primary}\n"
-        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenant-secondary\n"
-        "  labels: {kubelb.k8c.io/tenant: secondary}\n"
-        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: kubelb\n"));
-    KVERIFY(m_mgmt.run(
-        { u"apply"_s, u"-f"_s, QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/manager/rbac.yaml") }));
-    QFile ccmMgmtRbac(QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/ccm/management/rbac.yaml"));
-    QVERIFY(ccmMgmtRbac.open(QIODevice::ReadOnly));
-    const QString ccmMgmtYaml = QString::fromUtf8(ccmMgmtRbac.readAll());
-    QVERIFY(ccmMgmtYaml.contains(u"namespace: tenant-primary"_s));
-    for (const QString& ns : { kPrimary, kSecondary }) {
-        QString copy = ccmMgmtYaml;
-        copy.replace(u"namespace: tenant-primary"_s, u"namespace: "_s + ns);
-        KVERIFY(m_mgmt.run({ u"apply"_s, u"-f"_s, u"-"_s }, copy.toUtf8()));
-    }
-    for (Cluster* c : { &m_tenant1, &m_tenant2 }) {
-        KVERIFY(c->run({ u"create"_s, u"namespace"_s, kTenantNs }));
-        KVERIFY(c->run(
-            { u"apply"_s, u"-f"_s, QStringLiteral(KUBELB_SOURCE_DIR "/packaging/kubernetes/ccm/tenant-rbac.yaml") }));
-    }
+    const testsupport::ShippedSetup shipped { &m_mgmt,
+        { { &m_tenant1, kPrimary, u"primary"_s }, { &m_tenant2, kSecondary, u"secondary"_s } }, kTenantNs, {} };
+    const QString installError = shipped.install();
+    QVERIFY2(installError.isEmpty(), qPrintable(installError));
 
     // ServiceAccount tokens (TokenRequest through `kubectl create token`) and kubeconfigs that carry only them.
-    const QString managerToken = createToken(m_mgmt, u"kubelb"_s, u"kubelb-manager"_s);
+    const QString managerToken = m_mgmt.createToken(u"kubelb"_s, u"kubelb-manager"_s);
     QVERIFY2(!managerToken.isEmpty(), "kubectl create token kubelb-manager failed");
     const QString managerKubeconfig = m_mgmt.server.writeKubeconfigWithToken(u"manager.kubeconfig"_s, managerToken);
     QVERIFY(!managerKubeconfig.isEmpty());
@@ -298,8 +268,8 @@ void TestSyncSecretE2E::initTestCase()
     };
     for (const CcmSetup& s :
         { CcmSetup { &m_ccm1, &m_tenant1, kPrimary }, CcmSetup { &m_ccm2, &m_tenant2, kSecondary } }) {
-        const QString tenantToken = createToken(*s.tenant, u"kube-system"_s, u"kubelb-ccm"_s);
-        const QString mgmtToken = createToken(m_mgmt, s.mgmtNs, u"kubelb-ccm"_s);
+        const QString tenantToken = s.tenant->createToken(u"kube-system"_s, u"kubelb-ccm"_s);
+        const QString mgmtToken = m_mgmt.createToken(s.mgmtNs, u"kubelb-ccm"_s);
         QVERIFY2(!tenantToken.isEmpty() && !mgmtToken.isEmpty(), "kubectl create token kubelb-ccm failed");
         const QString tenantKubeconfig = s.tenant->server.writeKubeconfigWithToken(u"ccm.kubeconfig"_s, tenantToken);
         const QString mgmtKubeconfig
