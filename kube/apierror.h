@@ -36,6 +36,9 @@ public:
     bool isInvalid() const { return m_reason == QLatin1String("Invalid"); }
     bool isGone() const { return m_code == 410; }
     bool isTooManyRequests() const { return m_code == 429; }
+    /// Worth retrying without any change: throttling (429), server errors and timeouts (5xx except 501), and an
+    /// unreachable server (which RestResponse reports as 503 ServiceUnavailable).
+    bool isTransient() const { return m_code == 429 || (m_code >= 500 && m_code != 501); }
 
     /// The metav1.Status object sent on the wire.
     QJsonObject toStatus() const;

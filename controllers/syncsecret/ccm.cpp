@@ -71,8 +71,12 @@ Result CcmReconciler::sync(kube::SyncSecret tenant, ReconcileScope& scope)
     if (!copy && copy.error().isConflict())
         return failure({}, copy.error());
     if (!copy) {
-        writeSyncStatus(m_tenant, tenant, QString(kube::kubelb::PhaseFailed), false, u"PropagationFailed"_s,
-            describe(copy.error()), &m_tenantSyncSecrets);
+        // A management cluster that is briefly unreachable or overloaded leaves the object Pending (it is being
+        // retried); Failed is for what needs someone to act (RBAC, validation).
+        const bool transient = copy.error().isTransient();
+        writeSyncStatus(m_tenant, tenant, QString(transient ? kube::kubelb::PhasePending : kube::kubelb::PhaseFailed),
+            false, transient ? u"PropagationRetrying"_s : u"PropagationFailed"_s, describe(copy.error()),
+            &m_tenantSyncSecrets);
         return failure(u"propagating to "_s + m_namespace, copy.error());
     }
     if (auto stale = deleteCopiesOf({ tenant.metadata.namespace_, tenant.metadata.name }, desired.metadata.name, scope);

@@ -90,8 +90,15 @@ Result ManagerReconciler::sync(kube::SyncSecret owner, ReconcileScope& scope)
         return failure({}, secret.error());
     if (!secret) {
         const bool invalid = secret.error().isInvalid();
-        writeSyncStatus(m_client, owner, QString(kube::kubelb::PhaseFailed), false,
-            invalid ? u"InvalidSecret"_s : u"SecretWriteFailed"_s, secret.error().message(), &m_syncSecrets);
+        const bool transient = secret.error().isTransient();
+        // Pending while retrying a transient error (the CCM shows it to the tenant as it is); Failed when someone
+        // has to act.
+        writeSyncStatus(m_client, owner, QString(transient ? kube::kubelb::PhasePending : kube::kubelb::PhaseFailed),
+            false,
+            invalid         ? u"InvalidSecret"_s
+                : transient ? u"SecretWriteRetrying"_s
+                            : u"SecretWriteFailed"_s,
+            secret.error().message(), &m_syncSecrets);
         // An invalid Secret will not become valid by retrying: wait for the SyncSecret to change.
         return invalid ? Result::terminalError(describe(secret.error()))
                        : failure(u"writing the Secret"_s, secret.error());

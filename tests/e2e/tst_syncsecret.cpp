@@ -179,6 +179,7 @@ private Q_SLOTS:
     void testSecretConversionOnlyForLabelledSecrets();
     void testImmutableHonoured();
     void testInvalidSecretReportsFailedThenRecovers();
+    void testTransientErrorsStayPending();
     void testTypeChangeIsRefusedByTheServer();
     void testSpoofedOriginLabelsAreOverwritten();
     void testDriftRepairedWithinTwoSeconds();
@@ -777,6 +778,45 @@ void TestSyncSecretE2E::testInvalidSecretReportsFailedThenRecovers()
     QString problem;
     QVERIFY2(waitGoneEverywhere(m_tenant1, u"bad-registry"_s, kPrimary, uidOf(*bad), u"never-created"_s, &problem),
         qPrintable(problem));
+}
+
+// A management cluster that answers 503 to every Secret create: both statuses say Pending with the retrying reason,
+// never Failed (nobody has to act), and the object syncs as soon as the server recovers.
+void TestSyncSecretE2E::testTransientErrorsStayPending()
+{
+    const auto setFaults = [this](const QJsonObject& faults) {
+        return m_mgmt.api->request("PUT", u"/debug/faults"_s, QJsonDocument(faults).toJson(QJsonDocument::Compact))
+            .code;
+    };
+    QCOMPARE(setFaults(QJsonObject { { u"errors"_s,
+                 QJsonArray { QJsonObject { { u"verb"_s, u"create"_s }, { u"resource"_s, u"secrets"_s },
+                     { u"code"_s, 503 }, { u"rate"_s, 1.0 } } } } }),
+        200);
+    const QString v = value(u"flaky-management-value-5120"_s);
+    KVERIFY(m_tenant1.run({ u"apply"_s, u"-f"_s, u"-"_s },
+        syncSecretYaml(kTenantNs, u"flaky"_s, u"stringData:\n  password: %1\n"_s.arg(v))));
+    const QStringList statusArgs { u"get"_s, u"ssec"_s, u"flaky"_s, u"-n"_s, kTenantNs, u"-o"_s,
+        u"jsonpath={.status.phase} {.status.conditions[?(@.type==\"Synced\")].reason}"_s };
+    QString seen;
+    QStringList phases; // every tenant phase observed, to prove Failed never showed
+    const bool retrying = waitUntil(
+        [&] {
+            seen = m_tenant1.run(statusArgs).out.trimmed();
+            phases.append(seen.section(u' ', 0, 0));
+            return seen == u"Pending SecretWriteRetrying"_s;
+        },
+        kSyncMs);
+    QCOMPARE(setFaults({}), 200);
+    QVERIFY2(retrying, qPrintable(u"tenant status: "_s + seen));
+    QVERIFY2(!phases.contains(u"Failed"_s), "a transient error was reported as Failed");
+    const auto tenant = m_tenant1.get(ssecPath(kTenantNs, u"flaky"_s));
+    QVERIFY(tenant);
+    const auto copy = m_mgmt.get(ssecPath(kPrimary, uidOf(*tenant)));
+    QVERIFY(copy);
+    QCOMPARE(copy->value(u"status"_s).toObject().value(u"phase"_s).toString(), u"Pending"_s);
+    Lineage l;
+    QVERIFY2(waitSynced(m_tenant1, u"flaky"_s, kPrimary, &l), qPrintable(l.problem));
+    KVERIFY(m_tenant1.run({ u"delete"_s, u"ssec"_s, u"flaky"_s, u"-n"_s, kTenantNs, u"--timeout=60s"_s }));
 }
 
 // The embedded API server applies the Secret update rules to SyncSecrets too: `type` cannot change (kube-apiserver
