@@ -780,7 +780,7 @@ void TestSyncSecretE2E::testInvalidSecretReportsFailedThenRecovers()
         qPrintable(problem));
 }
 
-// A management cluster that answers 503 to every Secret create: both statuses say Pending with the retrying reason,
+// A management cluster that answers 500 to every Secret create: both statuses say Pending with the retrying reason,
 // never Failed (nobody has to act), and the object syncs as soon as the server recovers.
 void TestSyncSecretE2E::testTransientErrorsStayPending()
 {
@@ -790,7 +790,7 @@ void TestSyncSecretE2E::testTransientErrorsStayPending()
     };
     QCOMPARE(setFaults(QJsonObject { { u"errors"_s,
                  QJsonArray { QJsonObject { { u"verb"_s, u"create"_s }, { u"resource"_s, u"secrets"_s },
-                     { u"code"_s, 503 }, { u"rate"_s, 1.0 } } } } }),
+                     { u"code"_s, 500 }, { u"rate"_s, 1.0 } } } } }),
         200);
     const QString v = value(u"flaky-management-value-5120"_s);
     KVERIFY(m_tenant1.run({ u"apply"_s, u"-f"_s, u"-"_s },
