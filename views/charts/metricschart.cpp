@@ -183,11 +183,8 @@ void MetricsChart::updateLegend(const QList<Line>& lines)
         for (QLegendMarker* marker : chart()->legend()->markers(it.value()))
             marker->setVisible(named.contains(it.key()));
     const qsizetype unnamed = lines.size() - named.size();
-    const QString title = unnamed > 0 ? tr("%1 · legend: top %2 of %3 (hover a line, all in the table)")
-                                            .arg(m_title)
-                                            .arg(named.size())
-                                            .arg(lines.size())
-                                      : m_title;
+    const QString title
+        = unnamed > 0 ? tr("%1 · legend: top %2 of %3").arg(m_title).arg(named.size()).arg(lines.size()) : m_title;
     if (chart()->title() != title)
         chart()->setTitle(title);
 }
