@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMutex>
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QTimer>
@@ -27,8 +28,8 @@ namespace {
 /// RestClusterActions with the Clusters it acts through (both created and used on the wizard's worker thread).
 class OwnedClusterActions : public models::ClusterActions {
 public:
-    explicit OwnedClusterActions(const syncctl::Options& options)
-        : m_clusters(options)
+    OwnedClusterActions(const syncctl::Options& options, syncctl::Clusters::Resolver resolver)
+        : m_clusters(options, std::move(resolver))
         , m_actions(m_clusters)
     {
     }
@@ -61,6 +62,33 @@ QString backupDirectory()
 
 } // namespace
 
+/// What the cluster actions resolve contexts with: the applied configuration and the typed credentials (set on the
+/// UI thread, read on the wizard's workers).
+struct ConsoleWiring::Resolution {
+    mutable QMutex mutex;
+    views::ConsoleConfig config;
+    QHash<QString, views::TypedCredential> typed;
+
+    void set(const views::ConsoleConfig& c, const QHash<QString, views::TypedCredential>& t)
+    {
+        QMutexLocker lock(&mutex);
+        config = c;
+        typed = t;
+    }
+
+    /// Cluster actions resolving contexts as the live view does, with the configuration and credentials of now.
+    std::unique_ptr<models::ClusterActions> actions() const
+    {
+        QMutexLocker lock(&mutex);
+        syncctl::Options options;
+        options.managementContext = config.managementContext;
+        options.tenants = config.tenants;
+        return std::make_unique<OwnedClusterActions>(options, [config = config, typed = typed](const QString& context) {
+            return views::resolveClientConfig(config, typed, context);
+        });
+    }
+};
+
 ConsoleWiring::ConsoleWiring(views::MainWindow* window, views::LiveState* live, views::ControllerHost* controllers,
     Settings* settings, CredentialStore* store, QString auditLogPath, QObject* parent)
     : QObject(parent)
@@ -70,7 +98,21 @@ ConsoleWiring::ConsoleWiring(views::MainWindow* window, views::LiveState* live, 
     , m_settings(settings)
     , m_store(store)
     , m_auditLogPath(std::move(auditLogPath))
+    , m_resolution(std::make_shared<Resolution>())
 {
+}
+
+std::unique_ptr<models::ClusterActions> ConsoleWiring::makeClusterActions() const
+{
+    return m_resolution->actions();
+}
+
+void ConsoleWiring::setTypedCredentials(const QHash<QString, views::TypedCredential>& typed)
+{
+    m_live->setTypedCredentials(typed);
+    m_controllers->setTypedCredentials(typed);
+    m_resolution->set(m_live->config(), typed);
+    m_live->setConfig(m_live->config()); // reconnect with them
 }
 
 void ConsoleWiring::install()
@@ -89,6 +131,7 @@ void ConsoleWiring::install()
         if (!rescan->isActive())
             rescan->start();
     });
+    m_resolution->set(m_live->config(), m_live->typedCredentials());
     installPages(m_live->config());
     restoreCredentials(m_live->config());
 }
@@ -97,6 +140,8 @@ void ConsoleWiring::apply(const views::ConsoleConfig& config)
 {
     m_live->setConfig(config);
     m_controllers->setConfig(config);
+    m_controllers->setTypedCredentials(m_live->typedCredentials());
+    m_resolution->set(config, m_live->typedCredentials());
     installPages(config);
     restoreCredentials(config);
     Q_EMIT applied(config);
@@ -116,8 +161,8 @@ void ConsoleWiring::restoreCredentials(const views::ConsoleConfig& config)
     auto pending = std::make_shared<int>(0);
     for (const QString& context : std::as_const(contexts))
         for (const CredentialKind kind : { CredentialKind::Token, CredentialKind::Password }) {
-            if (!m_settings->usesKeychain(context, kind))
-                continue;
+            if (!m_settings->usesKeychain(context, kind) || m_live->typedCredentials().contains(context))
+                continue; // typed in the dialog just now: already in use
             ++*pending;
             CredentialJob* job = m_store->load(context, kind);
             connect(job, &CredentialJob::finished, this, [this, typed, pending, generation](CredentialJob* done) {
@@ -126,8 +171,9 @@ void ConsoleWiring::restoreCredentials(const views::ConsoleConfig& config)
                         views::TypedCredential { done->kind() == CredentialKind::Password, done->secret() });
                 if (--*pending > 0 || generation != m_credentialGeneration || typed->isEmpty())
                     return;
-                m_live->setTypedCredentials(*typed);
-                m_live->setConfig(m_live->config()); // reconnect with them
+                QHash<QString, views::TypedCredential> merged = m_live->typedCredentials();
+                merged.insert(*typed);
+                setTypedCredentials(merged);
             });
             job->start();
         }
@@ -145,14 +191,8 @@ void ConsoleWiring::installPages(const views::ConsoleConfig& config)
 
     views::OrphanEnvironment env;
     env.scan = [live = m_live] { return live->snapshot(); };
-    syncctl::Options options;
-    // syncctl's Clusters read one kubeconfig file (empty: $KUBECONFIG, ~/.kube/config).
-    options.kubeconfig = config.kubeconfigFiles.value(0);
-    options.managementContext = config.managementContext;
-    options.tenants = config.tenants;
-    env.makeActions = [options]() -> std::unique_ptr<models::ClusterActions> {
-        return std::make_unique<OwnedClusterActions>(options);
-    };
+    // The wizard acts with the live view's resolution (all kubeconfig files, typed credentials as they are then).
+    env.makeActions = [resolution = m_resolution] { return resolution->actions(); };
     env.managementContext = config.managementContext;
     env.auditLogPath = m_auditLogPath; // the Reveal action's file: the Audit log section shows both
     QDir().mkpath(QFileInfo(m_auditLogPath).absolutePath()); // the wizard appends and refuses without it
@@ -198,7 +238,15 @@ views::ContextsDialog* ConsoleWiring::openContextsDialog(bool pickFile)
         dialog->setConsoleConfig(current);
     else
         dialog->loadKubeconfigs({});
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { apply(dialog->consoleConfig()); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        // What was typed (or loaded from the keychain) in the dialog is used right away, remembered or not.
+        QHash<QString, views::TypedCredential> typed = m_live->typedCredentials();
+        const auto fromDialog = dialog->typedCredentials();
+        for (auto it = fromDialog.cbegin(); it != fromDialog.cend(); ++it)
+            typed.insert(it.key(), { it.value().first == CredentialKind::Password, it.value().second });
+        m_live->setTypedCredentials(typed);
+        apply(dialog->consoleConfig());
+    });
     m_dialog = dialog;
     dialog->open();
     return dialog;

@@ -4,11 +4,13 @@
 #include "views/consoleconfig.h"
 #include "views/contexts/contextsdialog.h"
 #include "views/orphans/orphanspage.h"
+#include "views/shell/livestate.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <chrono>
+#include <memory>
 
 namespace views {
 class ControllerHost;
@@ -41,6 +43,12 @@ public:
     void apply(const views::ConsoleConfig& config);
     /// Opens the contexts dialog (window-modal) preset with the live config; OK applies and saves its choice.
     views::ContextsDialog* openContextsDialog(bool pickFile = false);
+    /// Uses `typed` (context → token/password) wherever the console talks to a cluster: LiveState reconnects with
+    /// them, and the cleanup wizard and the embedded controllers resolve their contexts the same way.
+    void setTypedCredentials(const QHash<QString, views::TypedCredential>& typed);
+    /// The cluster actions of the cleanup wizard for the applied configuration: every kubeconfig file of it plus
+    /// the typed credentials (resolveClientConfig(), as the live view). Thread-safe; used on the wizard's worker.
+    std::unique_ptr<models::ClusterActions> makeClusterActions() const;
 
     views::MetricsPage* metricsPage() const { return m_metrics; }
     views::OrphansPage* orphansPage() const { return m_orphans; }
@@ -65,6 +73,8 @@ private:
     QPointer<views::MetricsPage> m_metrics;
     QPointer<views::OrphansPage> m_orphans;
     QPointer<views::ContextsDialog> m_dialog;
+    struct Resolution;
+    std::shared_ptr<Resolution> m_resolution; ///< shared with the wizard's workers
     int m_credentialGeneration = 0; ///< a newer apply() drops credentials still loading for an older one
 };
 

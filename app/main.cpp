@@ -65,9 +65,10 @@ bool createDemoOrphan(const app::DemoHost& demo, const views::ConsoleConfig& con
 
 /// The demo's metrics screenshot: an annotation on every tenant SyncSecret, so that the charts show the controllers
 /// reconciling (the seeded objects are otherwise idle by the time the data settled).
-void touchDemoSyncSecrets(const app::DemoHost& demo, const views::ConsoleConfig& config)
+void touchDemoSyncSecrets(const app::DemoHost& demo, const views::ConsoleConfig& config, int round)
 {
-    const QByteArray patch = R"({"metadata":{"annotations":{"kubelb.k8c.io/console-screenshot":"touched"}}})";
+    const QByteArray patch = R"({"metadata":{"annotations":{"kubelb.k8c.io/console-screenshot":"touched-)"
+        + QByteArray::number(round) + R"("}}})";
     for (const models::TenantContext& tenant : config.tenants) {
         const auto client = demo.resolve(tenant.context);
         if (!client)
@@ -201,15 +202,19 @@ int main(int argc, char** argv)
                 const int sources = int(options.config.metricsUrls.size());
                 hooks.ready = [&scrapes, sources] { return scrapes >= 2 * std::max(sources, 1); };
                 if (demo) {
-                    // Activity to chart: touch the SyncSecrets once the data settled, then two scrape rounds more.
-                    hooks.ready = [&, sources, touchedAt = -1]() mutable {
+                    // Activity to chart: touch the SyncSecrets once the data settled and again six scrape rounds
+                    // later, then six rounds more, so the charts show a few seconds with two bursts.
+                    hooks.ready = [&, sources, touchedAt = -1, touches = 0]() mutable {
+                        const int round = std::max(sources, 1);
                         if (touchedAt < 0) {
                             if (!app::dataSettled(window, minimumChains))
                                 return false;
-                            touchDemoSyncSecrets(*demo, options.config);
+                            touchDemoSyncSecrets(*demo, options.config, ++touches);
                             touchedAt = scrapes;
                         }
-                        return scrapes >= touchedAt + 3 * std::max(sources, 1);
+                        if (touches == 1 && scrapes >= touchedAt + 6 * round)
+                            touchDemoSyncSecrets(*demo, options.config, ++touches);
+                        return scrapes >= touchedAt + 12 * round;
                     };
                 }
             }

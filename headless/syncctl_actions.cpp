@@ -78,6 +78,14 @@ models::ActionResult RestClusterActions::remove(const models::ObjectRef& ref, bo
     const auto response = client->execute(request);
     if (response.ok())
         return { true, false, {} };
+    if (response.code == 401) { // execute() keeps the raw answer: say what RestClient's other requests say
+        const kube::ApiError raw = response.error();
+        return { false, false,
+            describeError(ref.context,
+                kube::ApiError(401, raw.reason(),
+                    u"the credentials for context \"%1\" were rejected (401 Unauthorized): %2"_s.arg(
+                        ref.context, raw.message().isEmpty() ? raw.reason() : raw.message()))) };
+    }
     return failure(ref.context, response.error());
 }
 

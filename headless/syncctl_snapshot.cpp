@@ -113,6 +113,13 @@ Clusters::Clusters(const Options& options)
 {
 }
 
+Clusters::Clusters(const Options& options, Resolver resolver)
+    : m_kubeconfig(options.kubeconfig)
+    , m_management(options.managementContext)
+    , m_resolver(std::move(resolver))
+{
+}
+
 Clusters::~Clusters() = default;
 
 QString Clusters::managementContext()
@@ -135,10 +142,14 @@ kube::RestClient* Clusters::client(const QString& context, QString* error)
         *error = m_errors.value(context);
         return nullptr;
     }
-    kube::KubeconfigLoader loader;
-    if (!m_kubeconfig.isEmpty())
-        loader.setExplicitPath(m_kubeconfig);
-    const auto config = loader.load(context == u"in-cluster" ? QString() : context);
+    const auto config = [&] {
+        if (m_resolver)
+            return m_resolver(context);
+        kube::KubeconfigLoader loader;
+        if (!m_kubeconfig.isEmpty())
+            loader.setExplicitPath(m_kubeconfig);
+        return loader.load(context == u"in-cluster" ? QString() : context);
+    }();
     if (!config) {
         *error = describeError(context, config.error());
         m_errors.insert(context, *error);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kube/clientconfig.h"
+#include "kube/expected.h"
 #include "kube/restclient.h"
 #include "models/snapshot.h"
 #include "syncctl_options.h"
@@ -8,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -17,6 +20,10 @@ namespace syncctl {
 class Clusters {
 public:
     explicit Clusters(const Options& options);
+    /// Resolves a context into its client configuration (e.g. the console's: all of its kubeconfig files plus
+    /// typed credentials) instead of reading `options.kubeconfig`.
+    using Resolver = std::function<kube::Expected<kube::ClientConfig>(const QString& context)>;
+    Clusters(const Options& options, Resolver resolver);
     ~Clusters();
 
     /// The management context's name (the kubeconfig's current-context when --management-context is absent).
@@ -27,6 +34,7 @@ public:
 private:
     QString m_kubeconfig;
     QString m_management;
+    Resolver m_resolver;
     std::map<QString, std::unique_ptr<kube::RestClient>> m_clients;
     QHash<QString, QString> m_errors;
 };

@@ -155,9 +155,20 @@ void MetricsSeriesModel::addScrape(const QString& source, const QDateTime& at, c
         while (!s.points.isEmpty() && s.points.first().x() < oldest)
             s.points.removeFirst();
     m_previous.insert(source, { at, exposition });
+    if (!m_first.isValid() || at < m_first)
+        m_first = at;
+    if (!m_latest.isValid() || at > m_latest)
+        m_latest = at;
     if (!m_series.isEmpty())
         Q_EMIT dataChanged(index(0, LatestColumn), index(int(m_series.size()) - 1, LatestColumn));
     Q_EMIT scraped(source, at);
+}
+
+QDateTime MetricsSeriesModel::firstScrapeAt() const
+{
+    if (!m_first.isValid())
+        return {};
+    return qMax(m_first, m_latest.addSecs(-qint64(m_retention.count())));
 }
 
 void MetricsSeriesModel::append(const SeriesKey& key, qint64 x, double value)

@@ -79,6 +79,10 @@ public:
     static QString seriesName(const SeriesKey& key, bool withSource = true);
     /// How many sources have been scraped.
     int sourceCount() const { return int(m_previous.size()); }
+    /// The first scrape still within the retention (invalid before any scrape).
+    QDateTime firstScrapeAt() const;
+    /// The latest scrape of any source (invalid before any scrape).
+    QDateTime latestScrapeAt() const { return m_latest; }
     /// A value with its unit: "1.25/s", "12.3 ms", "4".
     static QString formatValue(Measure measure, double value);
 
@@ -101,6 +105,8 @@ private:
     QList<MetricSeries> m_series;
     QHash<SeriesKey, int> m_rows;
     QHash<QString, Previous> m_previous;
+    QDateTime m_first; ///< the first scrape ever added
+    QDateTime m_latest;
     std::chrono::seconds m_retention { std::chrono::hours(1) };
 };
 

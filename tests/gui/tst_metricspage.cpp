@@ -2,12 +2,14 @@
 // endpoint: after two scrapes the charts and the table hold the expected rate and p95; it renders offscreen.
 // With KUBELB_SCREENSHOT_DIR set, it also renders five minutes of realistic data to metrics.png.
 #include "models/metricsmodel.h"
+#include "views/charts/metricschart.h"
 #include "views/charts/metricspage.h"
 
 #include <QChartView>
 #include <QDateTimeAxis>
 #include <QDir>
 #include <QLabel>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTableView>
@@ -109,6 +111,51 @@ QString tableCell(views::MetricsPage& page, const QStringList& cells, int column
     return {};
 }
 
+/// One scrape after `step` intervals: the CCM's SyncSecret counter for five namespaces × three results, and
+/// controller-runtime's for two controllers × four results (requeue_after never moves).
+QByteArray manyNamespaces(int step)
+{
+    QByteArray out = "# TYPE kubelb_ccm_sync_secret_reconcile_total counter\n";
+    const QList<QByteArray> results { "success", "error", "requeue" };
+    for (int n = 0; n < 5; ++n)
+        for (qsizetype r = 0; r < results.size(); ++r)
+            out += "kubelb_ccm_sync_secret_reconcile_total{namespace=\"ns" + QByteArray::number(n) + "\",result=\""
+                + results[r] + "\"} " + QByteArray::number(step * (n + 1) * (r + 1)) + '\n';
+    out += "# TYPE controller_runtime_reconcile_total counter\n";
+    for (const QByteArray& controller : { QByteArray("secret-conversion"), QByteArray("syncsecret-ccm") })
+        for (const auto& [result, per] : { std::pair { QByteArray("success"), 7 }, std::pair { QByteArray("error"), 1 },
+                 std::pair { QByteArray("requeue"), 2 }, std::pair { QByteArray("requeue_after"), 0 } })
+            out += "controller_runtime_reconcile_total{controller=\"" + controller + "\",result=\"" + result + "\"} "
+                + QByteArray::number(step * per) + '\n';
+    return out;
+}
+
+QChart* chartOf(views::MetricsPage& page, const QString& name)
+{
+    auto* view = page.findChild<QChartView*>(name);
+    return view ? view->chart() : nullptr;
+}
+
+/// The lines of a chart that hold points, by name.
+QHash<QString, QLineSeries*> linesOf(QChart* chart)
+{
+    QHash<QString, QLineSeries*> lines;
+    for (QAbstractSeries* s : chart->series())
+        if (auto* line = qobject_cast<QLineSeries*>(s); line && line->count() > 0)
+            lines.insert(line->name(), line);
+    return lines;
+}
+
+/// The labels of the legend entries shown.
+QStringList legendLabels(QChart* chart)
+{
+    QStringList labels;
+    for (QLegendMarker* marker : chart->legend()->markers())
+        if (marker->isVisible())
+            labels.append(marker->label());
+    return labels;
+}
+
 /// A fake clock that advances `step` seconds per call.
 std::function<QDateTime()> steppingClock(QDateTime start, int step)
 {
@@ -151,15 +198,128 @@ private Q_SLOTS:
         Q_EMIT rate->hovered(rate->at(0) + QPointF(1500, 0.1), true);
         QVERIFY2(QToolTip::text().contains(u"success"_s) && QToolTip::text().contains(u"3 /s"_s),
             qPrintable(QToolTip::text()));
-        // The range switch widens the time axis from 5 minutes to an hour.
+        // Less than the range collected: the time axis spans the first to the latest scrape, for either range.
         auto* axis = qobject_cast<QDateTimeAxis*>(
             page.findChild<QChartView*>(u"reconcileRateChart"_s)->chart()->axes(Qt::Horizontal).first());
-        QCOMPARE(axis->min().secsTo(axis->max()), 300);
+        QCOMPARE(axis->min(), page.model()->firstScrapeAt());
+        QCOMPARE(axis->min().secsTo(axis->max()), 10);
         page.setRange(std::chrono::hours(1));
-        QCOMPARE(axis->min().secsTo(axis->max()), 3600);
+        QCOMPARE(axis->min(), page.model()->firstScrapeAt());
+        QCOMPARE(axis->min().secsTo(axis->max()), 10);
         const QPixmap shot = page.grab();
         QVERIFY(!shot.isNull());
         QCOMPARE(shot.size(), QSize(1100, 760));
+    }
+
+    void testSeriesAreAggregatedAcrossNamespacesWithACappedLegend()
+    {
+        views::MetricsPage page;
+        page.resize(1280, 860);
+        page.setScrapeInterval(std::chrono::hours(1));
+        page.setClock(steppingClock(QDateTime::currentDateTimeUtc(), 10));
+        QSignalSpy scraped(&page, &views::MetricsPage::scraped);
+        for (const QString& source : { u"tenant1"_s, u"tenant2"_s }) {
+            auto step = std::make_shared<std::atomic_int>(1);
+            page.addSource(source, [step] { return manyNamespaces(step->fetch_add(1)); });
+        }
+        QTRY_COMPARE(scraped.size(), 2);
+        page.scrapeNow();
+        QTRY_COMPARE(scraped.size(), 4);
+
+        // One line per source · controller · result, the five namespaces summed: 2 × (3 + 2 × 4) lines.
+        QChart* rate = chartOf(page, u"reconcileRateChart"_s);
+        const QHash<QString, QLineSeries*> lines = linesOf(rate);
+        QCOMPARE(lines.size(), 22);
+        for (const QString& source : { u"tenant1"_s, u"tenant2"_s }) {
+            for (const QString& result : { u"success"_s, u"error"_s, u"requeue"_s })
+                QVERIFY2(lines.contains(source + u" · ccm · "_s + result), qPrintable(lines.keys().join(u", "_s)));
+            for (const QString& controller : { u"secret-conversion"_s, u"syncsecret-ccm"_s })
+                for (const QString& result : { u"success"_s, u"error"_s, u"requeue"_s, u"requeue_after"_s })
+                    QVERIFY(lines.contains(source + u" · "_s + controller + u" · "_s + result));
+            // The line is the sum of the namespaces' series (which the table keeps, one row each).
+            double sum = 0;
+            int namespaces = 0;
+            for (int row = 0; row < page.model()->rowCount(); ++row) {
+                const models::MetricSeries& s = page.model()->series(row);
+                if (s.key.source == source && s.key.controller == u"ccm" && s.key.result == u"success") {
+                    sum += s.points.last().y();
+                    ++namespaces;
+                }
+            }
+            QCOMPARE(namespaces, 5);
+            QLineSeries* success = lines.value(source + u" · ccm · success"_s);
+            QCOMPARE(success->count(), 1);
+            QCOMPARE(success->at(0).y(), sum);
+            QVERIFY(sum > 0);
+        }
+        QCOMPARE(tableCell(page, { u"tenant2"_s, u"ns3"_s, u"requeue"_s }, models::MetricsSeriesModel::LatestColumn),
+            models::MetricsSeriesModel::formatValue(models::Measure::ReconcileRate, 4 * 3 / 20.0));
+
+        // Too many lines for the legend: it names the busiest ones, in full, and the title says so.
+        page.show(); // legend entries are laid out (and shown) with the chart
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCoreApplication::processEvents();
+        const QStringList labels = legendLabels(rate);
+        QVERIFY(!labels.isEmpty());
+        QVERIFY2(labels.size() <= views::MetricsChart::legendCap(), qPrintable(labels.join(u", "_s)));
+        for (const QString& label : labels) {
+            QVERIFY(!label.isEmpty());
+            QVERIFY2(lines.contains(label) && label.count(u" · "_s) == 2, qPrintable(label));
+        }
+        QVERIFY(labels.contains(u"tenant1 · ccm · success"_s)); // 1.5/s: the busiest line of tenant1
+        QVERIFY2(rate->title().contains(u"top %1 of 22"_s.arg(labels.size())), qPrintable(rate->title()));
+        // Every other chart keeps its legend within the cap too, with names.
+        for (const QString& name : { u"durationChart"_s, u"queueDepthChart"_s, u"errorRateChart"_s }) {
+            const QStringList other = legendLabels(chartOf(page, name));
+            QVERIFY(other.size() <= views::MetricsChart::legendCap());
+            for (const QString& label : other)
+                QVERIFY(!label.isEmpty());
+        }
+    }
+
+    void testFewLinesAreAllNamedInTheLegend()
+    {
+        views::MetricsPage page;
+        page.setScrapeInterval(std::chrono::hours(1));
+        page.setClock(steppingClock(QDateTime::currentDateTimeUtc(), 10));
+        QSignalSpy scraped(&page, &views::MetricsPage::scraped);
+        auto calls = std::make_shared<std::atomic_int>(0);
+        page.addSource(u"embedded"_s, [calls] { return calls->fetch_add(1) == 0 ? kFirst : second(); });
+        QTRY_COMPARE(scraped.size(), 1);
+        page.scrapeNow();
+        QTRY_COMPARE(scraped.size(), 2);
+        QChart* duration = chartOf(page, u"durationChart"_s);
+        page.show(); // legend entries are laid out (and shown) with the chart
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCoreApplication::processEvents();
+        QCOMPARE(legendLabels(duration), QStringList({ u"ccm · p50"_s, u"ccm · p95"_s }));
+        QCOMPARE(duration->title(), u"Reconcile duration in ms (slowest namespace): p95, p50 dashed"_s);
+        QCOMPARE(legendLabels(chartOf(page, u"reconcileRateChart"_s)), QStringList({ u"ccm · success"_s }));
+    }
+
+    void testTimeAxisStartsAtTheFirstScrapeUntilTheRangeIsFull()
+    {
+        views::MetricsPage page;
+        page.setScrapeInterval(std::chrono::hours(1));
+        const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(-3600);
+        page.setClock(steppingClock(start, 60)); // one scrape a minute
+        QSignalSpy scraped(&page, &views::MetricsPage::scraped);
+        auto step = std::make_shared<std::atomic_int>(1);
+        page.addSource(u"embedded"_s, [step] { return manyNamespaces(step->fetch_add(1)); });
+        auto* axis = qobject_cast<QDateTimeAxis*>(chartOf(page, u"reconcileRateChart"_s)->axes(Qt::Horizontal).first());
+        for (int i = 1; i <= 8; ++i) {
+            QTRY_COMPARE(scraped.size(), i);
+            const QDateTime latest = start.addSecs(60 * (i - 1));
+            QCOMPARE(page.model()->latestScrapeAt(), latest);
+            if (i > 1) { // one scrape alone spans at least a second
+                QCOMPARE(axis->max(), latest);
+            }
+            // The window (5 minutes) fills after six scrapes; from then on it scrolls.
+            QCOMPARE(axis->min(), i <= 6 ? start : latest.addSecs(-300));
+            page.scrapeNow();
+        }
+        page.setRange(std::chrono::hours(1)); // an hour is not full yet: back to the first scrape
+        QCOMPARE(axis->min(), start);
     }
 
     void testCounterResetNeverGivesANegativeRate()

@@ -65,7 +65,7 @@ MetricsPage::MetricsPage(QWidget* parent)
     const auto rate
         = new MetricsChart(m_model, { Measure::ReconcileRate }, tr("Reconcile rate by result (/s)"), u"/s"_s);
     const auto duration = new MetricsChart(m_model, { Measure::DurationP95, Measure::DurationP50 },
-        tr("Reconcile duration in ms: p95, p50 dashed"), u"ms"_s);
+        tr("Reconcile duration in ms (slowest namespace): p95, p50 dashed"), u"ms"_s);
     const auto depth = new MetricsChart(m_model, { Measure::QueueDepth }, tr("Work queue depth (items)"), u"items"_s);
     const auto errors = new MetricsChart(m_model, { Measure::ErrorRate }, tr("Reconcile errors (/s)"), u"/s"_s);
     rate->setObjectName(u"reconcileRateChart"_s);

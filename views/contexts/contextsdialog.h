@@ -43,6 +43,8 @@ public:
     void setTypedCredential(const QString& context, app::CredentialKind kind, const QString& secret);
     /// Whether a typed credential (typed now or loaded from the keychain) is known for `context`.
     bool hasTypedCredential(const QString& context) const { return m_typed.contains(context); }
+    /// Every typed credential (typed now or loaded from the keychain) by context (memory only).
+    QHash<QString, QPair<app::CredentialKind, QString>> typedCredentials() const { return m_typed; }
     /// Starts a connection check of `context` (the row's Test button does the same).
     void testContext(const QString& context);
     /// The latest connection report of `context`.

@@ -26,12 +26,8 @@ runtime::ManagerOptions loopbackEndpoints()
 ControllerHost::ControllerHost(QObject* parent)
     : QObject(parent)
 {
-    m_resolver = [this](const QString& context) -> kube::Expected<kube::ClientConfig> {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        if (!m_config.kubeconfigFiles.isEmpty())
-            env.insert(u"KUBECONFIG"_s, m_config.kubeconfigFiles.join(u':'));
-        return kube::KubeconfigLoader(env).load(context);
-    };
+    // The live view's resolution: every kubeconfig file of the configuration plus the typed credentials.
+    m_resolver = [this](const QString& context) { return resolveClientConfig(m_config, m_typed, context); };
 }
 
 ControllerHost::~ControllerHost()

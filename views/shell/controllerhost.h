@@ -3,6 +3,7 @@
 #include "kube/clientconfig.h"
 #include "kube/expected.h"
 #include "views/consoleconfig.h"
+#include "views/shell/livestate.h"
 
 #include <QHash>
 #include <QObject>
@@ -32,6 +33,9 @@ public:
 
     void setConfig(const ConsoleConfig& config);
     void setResolver(Resolver resolver) { m_resolver = std::move(resolver); }
+    /// Typed credentials by context for the default resolver (resolveClientConfig(), as LiveState); from the next
+    /// start() on.
+    void setTypedCredentials(const QHash<QString, TypedCredential>& typed) { m_typed = typed; }
 
     /// Starts the Manager and every CCM; false with *error (the others are stopped again).
     bool start(QString* error);
@@ -51,6 +55,7 @@ Q_SIGNALS:
 private:
     ConsoleConfig m_config;
     Resolver m_resolver;
+    QHash<QString, TypedCredential> m_typed;
     std::unique_ptr<syncsecret::ManagerRuntime> m_manager;
     std::vector<std::unique_ptr<syncsecret::CcmRuntime>> m_ccms;
     QStringList m_ccmContexts;

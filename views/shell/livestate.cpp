@@ -1,10 +1,27 @@
 #include "livestate.h"
 
+#include "kube/kubeconfig.h"
 #include "liveworker.h"
+
+#include <QProcessEnvironment>
 
 using namespace Qt::StringLiterals;
 
 namespace views {
+
+kube::Expected<kube::ClientConfig> resolveClientConfig(
+    const ConsoleConfig& config, const QHash<QString, TypedCredential>& typed, const QString& context)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!config.kubeconfigFiles.isEmpty())
+        env.insert(u"KUBECONFIG"_s, config.kubeconfigFiles.join(u':'));
+    auto clientConfig = kube::KubeconfigLoader(env).load(context);
+    if (clientConfig && typed.contains(context)) {
+        const TypedCredential& credential = typed[context];
+        (credential.password ? clientConfig->password : clientConfig->token) = credential.secret;
+    }
+    return clientConfig;
+}
 
 LiveState::LiveState(QObject* parent)
     : QObject(parent)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kube/clientconfig.h"
+#include "kube/expected.h"
 #include "models/lineage.h"
 #include "models/snapshot.h"
 #include "views/consoleconfig.h"
@@ -37,6 +39,12 @@ struct TypedCredential {
     QString secret;
 };
 
+/// The client configuration the console uses for `context`, for the live view and every action it takes: the
+/// kubeconfig files of `config` merged as KUBECONFIG does (none listed: $KUBECONFIG, else ~/.kube/config), with the
+/// typed credential of `context`, if any, instead of the kubeconfig user's token or password.
+kube::Expected<kube::ClientConfig> resolveClientConfig(
+    const ConsoleConfig& config, const QHash<QString, TypedCredential>& typed, const QString& context);
+
 /// The console's live data: per context a kube::RestClient and watch-driven informers (management: SyncSecrets,
 /// Secrets and Namespaces; tenants: SyncSecrets) on a worker thread. Changes are coalesced (100 ms) into a fresh
 /// lineage, computed off the UI thread and delivered by queued signal; the UI thread never waits on the network.
@@ -52,6 +60,7 @@ public:
     /// Typed credentials by context, used instead of the kubeconfig user's from the next setConfig() on
     /// (memory only).
     void setTypedCredentials(const QHash<QString, TypedCredential>& credentials) { m_credentials = credentials; }
+    const QHash<QString, TypedCredential>& typedCredentials() const { return m_credentials; }
     /// Delay between a change and the rebuilt lineage (default 100 ms).
     void setCoalesceMs(int ms);
 

@@ -114,15 +114,7 @@ void LiveWorker::addSource(const QString& context, const QString& role, const Co
     auto source = std::make_unique<Source>();
     source->context = context;
     source->role = role;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!config.kubeconfigFiles.isEmpty())
-        env.insert(u"KUBECONFIG"_s, config.kubeconfigFiles.join(u':'));
-    kube::KubeconfigLoader loader(env);
-    auto clientConfig = loader.load(context);
-    if (clientConfig && typed.contains(context)) {
-        const TypedCredential& credential = typed.value(context);
-        (credential.password ? clientConfig->password : clientConfig->token) = credential.secret;
-    }
+    const auto clientConfig = resolveClientConfig(config, typed, context);
     if (!clientConfig) {
         source->error = clientConfig.error().message();
     } else {
