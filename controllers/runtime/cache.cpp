@@ -191,20 +191,32 @@ std::optional<QJsonObject> Cache::upsert(const QJsonObject& object)
     return previous;
 }
 
-std::optional<QJsonObject> Cache::upsertUnlessOlder(const QJsonObject& object, bool* keptNewer)
+std::optional<QJsonObject> Cache::upsertUnlessOlder(const QJsonObject& object, bool* alreadyCached)
 {
     const QString key = keyOf(object);
-    Entry entry = entryOf(object);
-    std::unique_lock lock(m_mutex);
-    std::optional<QJsonObject> previous;
-    *keptNewer = false;
-    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
-        previous = decode(*it);
-        if (entry.version > 0 && it->version > entry.version) {
-            *keptNewer = true;
-            return previous;
+    const qint64 version = versionOf(object);
+    const auto cachedAtLeast = [&] {
+        const auto it = m_objects.constFind(key);
+        return version > 0 && it != m_objects.cend() && it->version >= version;
+    };
+    *alreadyCached = false;
+    {
+        // Checked before encoding: the event of a written-through write costs no serialisation.
+        std::shared_lock lock(m_mutex);
+        if (cachedAtLeast()) {
+            *alreadyCached = true;
+            return std::nullopt;
         }
     }
+    Entry entry = entryOf(object);
+    std::unique_lock lock(m_mutex);
+    if (cachedAtLeast()) { // a write-through landed meanwhile
+        *alreadyCached = true;
+        return std::nullopt;
+    }
+    std::optional<QJsonObject> previous;
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend())
+        previous = decode(*it);
     storeLocked(key, object, std::move(entry), previous);
     return previous;
 }

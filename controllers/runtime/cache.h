@@ -62,17 +62,22 @@ public:
     static QByteArray encode(const QJsonObject& object);
     static QJsonObject decode(const QByteArray& json);
 
-    /// The informer's path for watch events: like upsert(), except that a cached object with a newer
-    /// resourceVersion (one a reconciler wrote through) is kept; *keptNewer says so. Returns what was stored.
-    std::optional<QJsonObject> upsertUnlessOlder(const QJsonObject& object, bool* keptNewer);
+    /// The informer's path for watch events: like upsert(), except when the cache already holds this
+    /// resourceVersion or a later one — a reconciler wrote it through (writeThrough()) before the watch delivered
+    /// it. Then nothing is stored, *alreadyCached is set and nullopt returned: the event adds nothing the writer has
+    /// not already acted on. Otherwise returns what was stored before.
+    std::optional<QJsonObject> upsertUnlessOlder(const QJsonObject& object, bool* alreadyCached);
     /// The highest resourceVersion the informer has seen (list, event or bookmark); write-throughs at or below
     /// it are ignored because the watch has already delivered that write (or a later state, e.g. a deletion).
     void setObservedVersion(const QString& resourceVersion);
     /// Stores the object a successful write returned (write-through, as controller-runtime users do with the
     /// returned object), so that the next reconcile sees its own write instead of acting on the version it just
     /// replaced (which costs a 409 Conflict and a retry). Ignored when its resourceVersion is not newer than both
-    /// the cached object's and the informer's observed version; the watch event of the same write later replaces
-    /// it with an equal object. resourceVersions that are not integers are never written through.
+    /// the cached object's and the informer's observed version. The watch event of the same write (and of any
+    /// earlier version) is then not dispatched to event handlers (upsertUnlessOlder()): the writer has acted on it
+    /// already, and reconciling again would find nothing to do. Handlers that share an informer with a writer
+    /// therefore see its written-through changes only at the next change by someone else or at resync.
+    /// resourceVersions that are not integers are never written through.
     /// Returns true when stored.
     bool writeThrough(const QJsonObject& object);
 
