@@ -136,6 +136,16 @@ QList<QJsonObject> Cache::byIndex(const QString& index, const QString& value) co
     return out;
 }
 
+QStringList Cache::keysByIndex(const QString& index, const QString& value) const
+{
+    std::shared_lock lock(m_mutex);
+    const auto values = m_indexes.constFind(index);
+    if (values == m_indexes.cend())
+        return {};
+    const auto keys = values->constFind(value);
+    return keys == values->cend() ? QStringList {} : QStringList(keys->cbegin(), keys->cend());
+}
+
 QStringList Cache::keys() const
 {
     std::shared_lock lock(m_mutex);

@@ -44,6 +44,8 @@ public:
     /// of 100,000 objects would otherwise hold them all parsed at once).
     void forEach(const std::function<void(const QJsonObject&)>& visit) const;
     QList<QJsonObject> byIndex(const QString& index, const QString& value) const;
+    /// The keys byIndex() would return objects of, without parsing any object.
+    QStringList keysByIndex(const QString& index, const QString& value) const;
     QStringList keys() const;
     qsizetype size() const;
 
