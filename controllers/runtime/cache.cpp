@@ -16,15 +16,11 @@ QString keyOf(const QJsonObject& object)
     return ns.isEmpty() ? name : ns + u'/' + name;
 }
 
-namespace {
-
-// metadata.resourceVersion as an integer; 0 when absent or not a number (opaque versions are never compared).
-qint64 versionOf(const QJsonObject& object)
+// Opaque (non-numeric) versions are 0 and never compared.
+qint64 Cache::versionOf(const QJsonObject& object)
 {
     return object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString().toLongLong();
 }
-
-} // namespace
 
 Cache::Cache()
 {
@@ -185,6 +181,8 @@ void Cache::storeLocked(
 {
     if (old)
         unindexLocked(key, *old);
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend())
+        entry.written = std::max(entry.written, it->written);
     m_objects.insert(key, std::move(entry));
     indexLocked(key, object);
 }
@@ -245,17 +243,30 @@ bool Cache::writeThrough(const QJsonObject& object)
         return false;
     const QString key = keyOf(object);
     std::unique_lock lock(m_mutex);
+    const auto it = m_objects.find(key);
+    if (it != m_objects.end()) // remembered even when the watch was first (wroteThrough())
+        it->written = std::max(it->written, entry.version);
     // Checked under the lock: the informer sets the observed version before it takes the lock to apply an event.
     if (entry.version <= m_observedVersion.load())
         return false;
     std::optional<QJsonObject> previous;
-    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
+    if (it != m_objects.end()) {
         if (it->version >= entry.version)
             return false;
         previous = decode(*it);
     }
+    entry.written = entry.version;
     storeLocked(key, object, std::move(entry), previous);
     return true;
+}
+
+bool Cache::wroteThrough(const QString& key, qint64 resourceVersion) const
+{
+    if (resourceVersion <= 0)
+        return false;
+    std::shared_lock lock(m_mutex);
+    const auto it = m_objects.constFind(key);
+    return it != m_objects.cend() && resourceVersion <= it->written;
 }
 
 std::optional<QJsonObject> Cache::remove(const QString& key)

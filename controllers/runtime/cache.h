@@ -82,12 +82,19 @@ public:
     /// resourceVersions that are not integers are never written through.
     /// Returns true when stored.
     bool writeThrough(const QJsonObject& object);
+    /// True when a reconciler wrote `key` through at `resourceVersion` or later (writeThrough(), also when the watch
+    /// had delivered that write first and nothing was stored). With optimistic concurrency an event of such a
+    /// version is the writer's own write or a state its write was based on: news to nobody who wrote it.
+    bool wroteThrough(const QString& key, qint64 resourceVersion) const;
+    /// metadata.resourceVersion as an integer; 0 when absent or not a number.
+    static qint64 versionOf(const QJsonObject& object);
 
 private:
     /// One stored object: its compact JSON and its resourceVersion as a number (0 when not a number).
     struct Entry {
         QByteArray json;
         qint64 version = 0;
+        qint64 written = 0; ///< the highest version a reconciler wrote through (kept across later versions)
     };
     static Entry entryOf(const QJsonObject& object);
     static QJsonObject decode(const Entry& entry);

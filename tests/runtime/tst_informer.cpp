@@ -5,6 +5,7 @@
 #include "kube/restclient.h"
 #include "support/serverthread.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QMap>
 #include <QRandomGenerator>
@@ -137,6 +138,8 @@ private Q_SLOTS:
     void testWriteThroughIsReplacedByTheWatchEvent();
     void testEventOfAWrittenThroughWriteIsNotDispatched();
     void testControllerDoesNotReconcileItsOwnWriteAgain();
+    void testOwnWriteDeliveredBeforeTheWriteThroughIsHeldAndDropped();
+    void testOtherWritesDuringAReconcileQueueItAgain();
 
 private:
     QJsonObject createNamespace(const QString& name);
@@ -469,6 +472,33 @@ void TestInformer::testIndexesFollowChanges()
     QCOMPARE(keysBy(runtime::Cache::ByNamespace, u"idx-a"_s), (QStringList { u"idx-a/a2"_s }));
 }
 
+/// A reconciler made of a function that counts its calls per key.
+class CountingReconciler : public runtime::Reconciler {
+public:
+    explicit CountingReconciler(std::function<runtime::Result(const runtime::Request&)> f)
+        : m_f(std::move(f))
+    {
+    }
+    runtime::Result reconcile(const runtime::Request& request) override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_counts[request.key()];
+        }
+        return m_f(request);
+    }
+    int count(const QString& key) const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_counts.value(key);
+    }
+
+private:
+    std::function<runtime::Result(const runtime::Request&)> m_f;
+    mutable std::mutex m_mutex;
+    QHash<QString, int> m_counts;
+};
+
 /// Holds an informer's thread (its event loop) until released: watch events wait in the socket meanwhile, so that a
 /// test can write and write through before the informer sees the write, as a reconciler usually does.
 class InformerPause {
@@ -688,6 +718,85 @@ void TestInformer::testControllerDoesNotReconcileItsOwnWriteAgain()
 
     update(ns, u"target"_s, u"7"_s); // another writer
     QTRY_COMPARE_WITH_TIMEOUT(count(u"target"_s), 2, 10000);
+    controller.stop();
+}
+
+// The race the informer cannot see: the watch delivers a reconciler's write before the reconciler stores its answer.
+// The controller holds the event while the reconcile runs and drops it once the write-through shows it was its own.
+void TestInformer::testOwnWriteDeliveredBeforeTheWriteThroughIsHeldAndDropped()
+{
+    const QString ns = u"wt-race"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    runtime::Cache& cache = informer->cache();
+    CountingReconciler reconciler([&](const runtime::Request& request) {
+        const auto cached = cache.get(request.key());
+        if (!cached || request.name != u"target"_s || cached->value(u"data"_s).toObject().contains(u"reconciled"_s))
+            return runtime::Result::success();
+        QJsonObject desired = *cached;
+        QJsonObject data = desired.value(u"data"_s).toObject();
+        data[u"reconciled"_s] = u"yes"_s;
+        desired[u"data"_s] = data;
+        const auto written = m_writer->update(configMaps(request.ns).withName(request.name), desired);
+        if (!written)
+            return runtime::Result::failed(written.error().message());
+        // Let the watch win: the informer stores and dispatches the write before the answer is written through.
+        const QString rv = rvOf(*written);
+        const QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired() && rvOf(cache.get(request.key()).value_or(QJsonObject {})) != rv)
+            QThread::msleep(5); // polling with a deadline
+        cache.writeThrough(*written);
+        return runtime::Result::success();
+    });
+    runtime::ControllerOptions options;
+    options.name = u"wt-race"_s;
+    runtime::Controller controller(std::move(options), reconciler);
+    controller.watch(*informer);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    controller.start();
+
+    QVERIFY(!create(ns, configMap(u"target"_s)).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(reconciler.count(ns + u"/target"_s), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(cache.get(ns, u"target"_s)->value(u"data"_s).toObject().contains(u"reconciled"_s), 10000);
+    QVERIFY(!create(ns, configMap(u"marker"_s)).isEmpty()); // FIFO, one worker: see the test above
+    QTRY_COMPARE_WITH_TIMEOUT(reconciler.count(ns + u"/marker"_s), 1, 10000);
+    QCOMPARE(reconciler.count(ns + u"/target"_s), 1);
+    controller.stop();
+}
+
+// A change by another writer that arrives while the object is being reconciled is held, then queues it again.
+void TestInformer::testOtherWritesDuringAReconcileQueueItAgain()
+{
+    const QString ns = u"wt-held"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    runtime::Cache& cache = informer->cache();
+    QSemaphore entered, proceed;
+    CountingReconciler reconciler([&](const runtime::Request&) {
+        entered.release();
+        proceed.tryAcquire(1, 20000);
+        return runtime::Result::success();
+    });
+    runtime::ControllerOptions options;
+    options.name = u"wt-held"_s;
+    runtime::Controller controller(std::move(options), reconciler);
+    controller.watch(*informer);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    controller.start();
+
+    QVERIFY(!create(ns, configMap(u"target"_s)).isEmpty());
+    QVERIFY(entered.tryAcquire(1, 10000)); // the first reconcile runs and waits
+    update(ns, u"target"_s, u"5"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cache.get(ns, u"target"_s)->value(u"data"_s).toObject().value(u"generation"_s).toString(), u"5"_s, 10000);
+    proceed.release(); // the event was held during the reconcile: it queues one more
+    QVERIFY(entered.tryAcquire(1, 10000));
+    proceed.release();
+    QTRY_COMPARE_WITH_TIMEOUT(reconciler.count(ns + u"/target"_s), 2, 10000);
     controller.stop();
 }
 
