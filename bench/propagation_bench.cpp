@@ -658,6 +658,11 @@ QJsonObject controllersRun(const Options& o, const QString& dir, const Workset& 
     const double tenantCpu = tenant.server->cpuSeconds();
     const double mgmtCpu = mgmt.server->cpuSeconds();
     const double clientCpu = selfCpuSeconds();
+    const auto reconciles = [&] {
+        return std::pair { ccm->metric("controller_runtime_reconcile_total", "controller=\"syncsecret-ccm\""),
+            manager->metric("controller_runtime_reconcile_total", "controller=\"syncsecret-manager\"") };
+    };
+    const auto reconcilesBefore = reconciles();
     const qint64 start = nowNs();
     const int createErrors = createAll(tenant, w, p, o.concurrency, o.timeoutSec * 1000);
     const bool complete = waitFor([&] { return p.done == w.count; }, o.timeoutSec * 1000, 20);
@@ -682,9 +687,21 @@ QJsonObject controllersRun(const Options& o, const QString& dir, const Workset& 
     QJsonObject result = phaseJson(p, start, w.count, tenantCounts, mgmtCounts, w.count);
     result[u"createErrors"_s] = createErrors;
     result[u"cpuSeconds"_s] = cpu;
+    // Reconciles per object until idle: every reconcile beyond the ones that write costs CPU and finds nothing to do.
+    const auto reconcilesAfter = reconciles();
+    const double ccmReconciles = (reconcilesAfter.first - reconcilesBefore.first) / w.count;
+    const double managerReconciles = (reconcilesAfter.second - reconcilesBefore.second) / w.count;
+    result[u"reconcilesPerObject"_s] = QJsonObject { { u"ccm"_s, ccmReconciles }, { u"manager"_s, managerReconciles } };
     out() << "  controllers: " << w.count << " objects in " << QString::number(result[u"seconds"_s].toDouble(), 'f', 2)
           << " s, writes/object " << QString::number(result[u"writesPerObject"_s].toDouble(), 'f', 2)
           << ", GETs/object " << QString::number(result[u"getsPerObject"_s].toDouble(), 'f', 3) << Qt::endl;
+    out() << "  reconciles/object ccm " << QString::number(ccmReconciles, 'f', 2) << " manager "
+          << QString::number(managerReconciles, 'f', 2) << "; CPU s ccm "
+          << QString::number(cpu.value(u"ccm"_s).toDouble(), 'f', 1) << " manager "
+          << QString::number(cpu.value(u"manager"_s).toDouble(), 'f', 1) << " servers "
+          << QString::number(
+                 cpu.value(u"tenantServer"_s).toDouble() + cpu.value(u"managementServer"_s).toDouble(), 'f', 1)
+          << Qt::endl;
 
     if (o.updates > 0 && w.count >= 10000) {
         result[u"update"_s] = updateLatency(tenant, p, o.updates, w.stringData);

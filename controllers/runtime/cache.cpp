@@ -16,15 +16,11 @@ QString keyOf(const QJsonObject& object)
     return ns.isEmpty() ? name : ns + u'/' + name;
 }
 
-namespace {
-
-// metadata.resourceVersion as an integer; 0 when absent or not a number (opaque versions are never compared).
-qint64 versionOf(const QJsonObject& object)
+// Opaque (non-numeric) versions are 0 and never compared.
+qint64 Cache::versionOf(const QJsonObject& object)
 {
     return object.value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString().toLongLong();
 }
-
-} // namespace
 
 Cache::Cache()
 {
@@ -136,6 +132,16 @@ QList<QJsonObject> Cache::byIndex(const QString& index, const QString& value) co
     return out;
 }
 
+QStringList Cache::keysByIndex(const QString& index, const QString& value) const
+{
+    std::shared_lock lock(m_mutex);
+    const auto values = m_indexes.constFind(index);
+    if (values == m_indexes.cend())
+        return {};
+    const auto keys = values->constFind(value);
+    return keys == values->cend() ? QStringList {} : QStringList(keys->cbegin(), keys->cend());
+}
+
 QStringList Cache::keys() const
 {
     std::shared_lock lock(m_mutex);
@@ -175,6 +181,8 @@ void Cache::storeLocked(
 {
     if (old)
         unindexLocked(key, *old);
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend())
+        entry.written = std::max(entry.written, it->written);
     m_objects.insert(key, std::move(entry));
     indexLocked(key, object);
 }
@@ -191,20 +199,32 @@ std::optional<QJsonObject> Cache::upsert(const QJsonObject& object)
     return previous;
 }
 
-std::optional<QJsonObject> Cache::upsertUnlessOlder(const QJsonObject& object, bool* keptNewer)
+std::optional<QJsonObject> Cache::upsertUnlessOlder(const QJsonObject& object, bool* alreadyCached)
 {
     const QString key = keyOf(object);
-    Entry entry = entryOf(object);
-    std::unique_lock lock(m_mutex);
-    std::optional<QJsonObject> previous;
-    *keptNewer = false;
-    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
-        previous = decode(*it);
-        if (entry.version > 0 && it->version > entry.version) {
-            *keptNewer = true;
-            return previous;
+    const qint64 version = versionOf(object);
+    const auto cachedAtLeast = [&] {
+        const auto it = m_objects.constFind(key);
+        return version > 0 && it != m_objects.cend() && it->version >= version;
+    };
+    *alreadyCached = false;
+    {
+        // Checked before encoding: the event of a written-through write costs no serialisation.
+        std::shared_lock lock(m_mutex);
+        if (cachedAtLeast()) {
+            *alreadyCached = true;
+            return std::nullopt;
         }
     }
+    Entry entry = entryOf(object);
+    std::unique_lock lock(m_mutex);
+    if (cachedAtLeast()) { // a write-through landed meanwhile
+        *alreadyCached = true;
+        return std::nullopt;
+    }
+    std::optional<QJsonObject> previous;
+    if (const auto it = m_objects.constFind(key); it != m_objects.cend())
+        previous = decode(*it);
     storeLocked(key, object, std::move(entry), previous);
     return previous;
 }
@@ -223,17 +243,30 @@ bool Cache::writeThrough(const QJsonObject& object)
         return false;
     const QString key = keyOf(object);
     std::unique_lock lock(m_mutex);
+    const auto it = m_objects.find(key);
+    if (it != m_objects.end()) // remembered even when the watch was first (wroteThrough())
+        it->written = std::max(it->written, entry.version);
     // Checked under the lock: the informer sets the observed version before it takes the lock to apply an event.
     if (entry.version <= m_observedVersion.load())
         return false;
     std::optional<QJsonObject> previous;
-    if (const auto it = m_objects.constFind(key); it != m_objects.cend()) {
+    if (it != m_objects.end()) {
         if (it->version >= entry.version)
             return false;
         previous = decode(*it);
     }
+    entry.written = entry.version;
     storeLocked(key, object, std::move(entry), previous);
     return true;
+}
+
+bool Cache::wroteThrough(const QString& key, qint64 resourceVersion) const
+{
+    if (resourceVersion <= 0)
+        return false;
+    std::shared_lock lock(m_mutex);
+    const auto it = m_objects.constFind(key);
+    return it != m_objects.cend() && resourceVersion <= it->written;
 }
 
 std::optional<QJsonObject> Cache::remove(const QString& key)

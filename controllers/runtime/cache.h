@@ -44,6 +44,8 @@ public:
     /// of 100,000 objects would otherwise hold them all parsed at once).
     void forEach(const std::function<void(const QJsonObject&)>& visit) const;
     QList<QJsonObject> byIndex(const QString& index, const QString& value) const;
+    /// The keys byIndex() would return objects of, without parsing any object.
+    QStringList keysByIndex(const QString& index, const QString& value) const;
     QStringList keys() const;
     qsizetype size() const;
 
@@ -62,25 +64,37 @@ public:
     static QByteArray encode(const QJsonObject& object);
     static QJsonObject decode(const QByteArray& json);
 
-    /// The informer's path for watch events: like upsert(), except that a cached object with a newer
-    /// resourceVersion (one a reconciler wrote through) is kept; *keptNewer says so. Returns what was stored.
-    std::optional<QJsonObject> upsertUnlessOlder(const QJsonObject& object, bool* keptNewer);
+    /// The informer's path for watch events: like upsert(), except when the cache already holds this
+    /// resourceVersion or a later one — a reconciler wrote it through (writeThrough()) before the watch delivered
+    /// it. Then nothing is stored, *alreadyCached is set and nullopt returned: the event adds nothing the writer has
+    /// not already acted on. Otherwise returns what was stored before.
+    std::optional<QJsonObject> upsertUnlessOlder(const QJsonObject& object, bool* alreadyCached);
     /// The highest resourceVersion the informer has seen (list, event or bookmark); write-throughs at or below
     /// it are ignored because the watch has already delivered that write (or a later state, e.g. a deletion).
     void setObservedVersion(const QString& resourceVersion);
     /// Stores the object a successful write returned (write-through, as controller-runtime users do with the
     /// returned object), so that the next reconcile sees its own write instead of acting on the version it just
     /// replaced (which costs a 409 Conflict and a retry). Ignored when its resourceVersion is not newer than both
-    /// the cached object's and the informer's observed version; the watch event of the same write later replaces
-    /// it with an equal object. resourceVersions that are not integers are never written through.
+    /// the cached object's and the informer's observed version. The watch event of the same write (and of any
+    /// earlier version) is then not dispatched to event handlers (upsertUnlessOlder()): the writer has acted on it
+    /// already, and reconciling again would find nothing to do. Handlers that share an informer with a writer
+    /// therefore see its written-through changes only at the next change by someone else or at resync.
+    /// resourceVersions that are not integers are never written through.
     /// Returns true when stored.
     bool writeThrough(const QJsonObject& object);
+    /// True when a reconciler wrote `key` through at `resourceVersion` or later (writeThrough(), also when the watch
+    /// had delivered that write first and nothing was stored). With optimistic concurrency an event of such a
+    /// version is the writer's own write or a state its write was based on: news to nobody who wrote it.
+    bool wroteThrough(const QString& key, qint64 resourceVersion) const;
+    /// metadata.resourceVersion as an integer; 0 when absent or not a number.
+    static qint64 versionOf(const QJsonObject& object);
 
 private:
     /// One stored object: its compact JSON and its resourceVersion as a number (0 when not a number).
     struct Entry {
         QByteArray json;
         qint64 version = 0;
+        qint64 written = 0; ///< the highest version a reconciler wrote through (kept across later versions)
     };
     static Entry entryOf(const QJsonObject& object);
     static QJsonObject decode(const Entry& entry);

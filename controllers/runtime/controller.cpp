@@ -1,5 +1,6 @@
 #include "controller.h"
 
+#include "cache.h"
 #include "informer.h"
 #include "logging.h"
 #include "metrics_p.h"
@@ -114,23 +115,59 @@ Controller::~Controller()
 
 void Controller::watch(Informer& informer, MapFunc map)
 {
-    const auto enqueue = [this, map](const QJsonObject& o) {
+    const Cache* cache = &informer.cache();
+    // Additions and updates may be held while their request is reconciled; deletions always queue it.
+    const auto enqueue = [this, map, cache](const QJsonObject& o, bool mayHold) {
+        const auto add = [&](const QString& key) {
+            if (mayHold)
+                enqueueOrHold(key, cache, o);
+            else
+                m_queue->add(key);
+        };
         if (!map) {
-            m_queue->add(keyOf(o));
+            add(keyOf(o));
             return;
         }
         for (const auto& r : map(o))
-            m_queue->add(r.key());
+            add(r.key());
     };
     EventHandler handler;
-    handler.onAdd = enqueue;
+    handler.onAdd = [enqueue](const QJsonObject& o) { enqueue(o, true); };
     handler.onUpdate = [enqueue](const QJsonObject& oldObject, const QJsonObject& newObject) {
-        enqueue(newObject);
+        enqueue(newObject, true);
         if (keyOf(oldObject) != keyOf(newObject))
-            enqueue(oldObject);
+            enqueue(oldObject, false);
     };
-    handler.onDelete = enqueue;
+    handler.onDelete = [enqueue](const QJsonObject& o) { enqueue(o, false); };
     informer.addEventHandler(handler);
+}
+
+void Controller::enqueueOrHold(const QString& key, const Cache* cache, const QJsonObject& object)
+{
+    {
+        std::lock_guard lock(m_heldMutex);
+        if (const auto held = m_held.find(key); held != m_held.end()) {
+            held->append({ cache, keyOf(object), Cache::versionOf(object) });
+            return;
+        }
+    }
+    m_queue->add(key);
+}
+
+void Controller::releaseHeld(const QString& key)
+{
+    QList<HeldEvent> held;
+    {
+        std::lock_guard lock(m_heldMutex);
+        held = m_held.take(key);
+    }
+    // The reconcile has stored its answers by now: an event it wrote itself is no news.
+    for (const auto& e : std::as_const(held)) {
+        if (!e.cache->wroteThrough(e.objectKey, e.version)) {
+            m_queue->add(key); // still processing: queued again by done()
+            return;
+        }
+    }
 }
 
 void Controller::start()
@@ -179,7 +216,12 @@ void Controller::work()
         }
         if (m_metrics)
             m_metrics->activeWorkers->Increment();
+        {
+            std::lock_guard lock(m_heldMutex);
+            m_held.insert(next.item, {});
+        }
         processOne(next.item);
+        releaseHeld(next.item);
         if (m_metrics)
             m_metrics->activeWorkers->Decrement();
         m_queue->done(next.item);

@@ -4,17 +4,20 @@
 #include "reconciler.h"
 #include "workqueue.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 class QThread;
 
 namespace runtime {
 
+class Cache;
 class Informer;
 class MetricsRegistry;
 
@@ -42,6 +45,9 @@ public:
     WorkQueue& queue() { return *m_queue; }
 
     /// Enqueues requests for objects of `informer` (default: the object's own key). Call before start().
+    /// An added or updated object whose request is being reconciled right now is held until that reconcile ends;
+    /// it queues the request again only if it is not a version the reconciler wrote through itself
+    /// (Cache::wroteThrough(): the watch delivered the write before the reconciler stored its answer).
     void watch(Informer& informer, MapFunc map = {});
     /// Starts the workers. A controller runs once: start() after stop() does nothing.
     void start();
@@ -56,6 +62,17 @@ public:
 private:
     void work();
     void processOne(const QString& key);
+    /// An event of `object` (from `cache`) for the request `key`: held while `key` is reconciled, else queued.
+    void enqueueOrHold(const QString& key, const Cache* cache, const QJsonObject& object);
+    /// Ends `key`'s reconcile: held events that are not its own writes queue it again.
+    void releaseHeld(const QString& key);
+
+    /// An event that arrived while its request was being reconciled.
+    struct HeldEvent {
+        const Cache* cache;
+        QString objectKey;
+        qint64 version;
+    };
 
     QString m_name;
     int m_concurrency;
@@ -65,6 +82,8 @@ private:
     std::atomic<bool> m_running { false };
     std::atomic<bool> m_stopped { false };
     std::atomic<qint64> m_reconciles { 0 };
+    std::mutex m_heldMutex;
+    QHash<QString, QList<HeldEvent>> m_held; ///< requests being reconciled → events held for them
     struct Metrics;
     std::unique_ptr<Metrics> m_metrics;
 };

@@ -185,11 +185,13 @@ void Informer::onEvent(kube::WatchEventType type, const QJsonObject& object)
             dispatchDelete(object);
         return;
     }
-    bool keptNewer = false;
-    const auto old = m_cache.upsertUnlessOlder(object, &keptNewer);
-    if (keptNewer)
-        dispatchUpdate(*old, *old); // a reconciler already wrote a later version through; the cache keeps it
-    else if (old)
+    // A reconciler wrote this version (or a later one) through to the cache already and acted on it: the event adds
+    // nothing, so no handler runs and no reconcile is queued for it (each would find nothing to do).
+    bool alreadyCached = false;
+    const auto old = m_cache.upsertUnlessOlder(object, &alreadyCached);
+    if (alreadyCached)
+        return;
+    if (old)
         dispatchUpdate(*old, object);
     else
         dispatchAdd(object);

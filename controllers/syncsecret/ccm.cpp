@@ -152,8 +152,15 @@ kube::Expected<kube::SyncSecret> CcmReconciler::ensureCopy(const kube::SyncSecre
 // Copies whose tenant object is gone (or was recreated under a new UID) are removed.
 Result CcmReconciler::deleteCopiesOf(const runtime::Request& origin, const QString& keepName, ReconcileScope& scope)
 {
-    const auto copies = m_copies.byIndex(u"label:"_s + QString(kube::kubelb::OriginNameLabel), origin.name);
-    for (const auto& c : copies) {
+    // Keys first: the copy being kept (usually the only one) is not parsed on every reconcile.
+    const QString keepKey = keepName.isEmpty() ? QString() : m_namespace + u'/' + keepName;
+    for (const auto& key : m_copies.keysByIndex(u"label:"_s + QString(kube::kubelb::OriginNameLabel), origin.name)) {
+        if (key == keepKey)
+            continue;
+        const auto cached = m_copies.get(key);
+        if (!cached)
+            continue; // removed meanwhile
+        const QJsonObject& c = *cached;
         const auto matches = tenantOf(c);
         const QString copyName = c.value(u"metadata"_s).toObject().value(u"name"_s).toString();
         if (matches.isEmpty() || !(matches.first() == origin) || copyName == keepName)

@@ -132,8 +132,8 @@ bool ManagerRuntime::start(QString* error)
     m_controller->watch(*namespaces, [syncCache](const QJsonObject& ns) {
         QList<runtime::Request> requests;
         const QString name = ns.value(u"metadata"_s).toObject().value(u"name"_s).toString();
-        for (const auto& o : syncCache->byIndex(QString::fromLatin1(runtime::Cache::ByNamespace), name))
-            requests.append(runtime::Request::fromKey(runtime::keyOf(o)));
+        for (const auto& key : syncCache->keysByIndex(QString::fromLatin1(runtime::Cache::ByNamespace), name))
+            requests.append(runtime::Request::fromKey(key)); // keys only: no object of the namespace is parsed
         return requests;
     });
     m_manager->addController(m_controller.get());

@@ -1,12 +1,15 @@
 // The informer against the embedded API server, run as the Manager runs it (on its own I/O thread): list then
 // watch, dropped watches resumed without losing events, 410 Gone relists, resync, indexes.
+#include "controllers/runtime/controller.h"
 #include "controllers/runtime/informer.h"
 #include "kube/restclient.h"
 #include "support/serverthread.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QMap>
 #include <QRandomGenerator>
+#include <QSemaphore>
 #include <QTest>
 #include <QThread>
 #include <mutex>
@@ -133,6 +136,10 @@ private Q_SLOTS:
     void testIndexesFollowChanges();
     void testCacheWriteThroughRules();
     void testWriteThroughIsReplacedByTheWatchEvent();
+    void testEventOfAWrittenThroughWriteIsNotDispatched();
+    void testControllerDoesNotReconcileItsOwnWriteAgain();
+    void testOwnWriteDeliveredBeforeTheWriteThroughIsHeldAndDropped();
+    void testOtherWritesDuringAReconcileQueueItAgain();
 
 private:
     QJsonObject createNamespace(const QString& name);
@@ -465,6 +472,61 @@ void TestInformer::testIndexesFollowChanges()
     QCOMPARE(keysBy(runtime::Cache::ByNamespace, u"idx-a"_s), (QStringList { u"idx-a/a2"_s }));
 }
 
+/// A reconciler made of a function that counts its calls per key.
+class CountingReconciler : public runtime::Reconciler {
+public:
+    explicit CountingReconciler(std::function<runtime::Result(const runtime::Request&)> f)
+        : m_f(std::move(f))
+    {
+    }
+    runtime::Result reconcile(const runtime::Request& request) override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_counts[request.key()];
+        }
+        return m_f(request);
+    }
+    int count(const QString& key) const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_counts.value(key);
+    }
+
+private:
+    std::function<runtime::Result(const runtime::Request&)> m_f;
+    mutable std::mutex m_mutex;
+    QHash<QString, int> m_counts;
+};
+
+/// Holds an informer's thread (its event loop) until released: watch events wait in the socket meanwhile, so that a
+/// test can write and write through before the informer sees the write, as a reconciler usually does.
+class InformerPause {
+public:
+    explicit InformerPause(Informer& informer)
+    {
+        QMetaObject::invokeMethod(
+            &informer,
+            [this] {
+                m_entered.release();
+                m_resume.tryAcquire(1, 20000);
+            },
+            Qt::QueuedConnection);
+        m_entered.tryAcquire(1, 20000);
+    }
+    ~InformerPause() { release(); }
+    void release()
+    {
+        if (!m_released.exchange(true))
+            m_resume.release();
+    }
+
+private:
+    QSemaphore m_entered;
+    QSemaphore m_resume;
+    std::atomic<bool> m_released { false };
+};
+
 // What a reconciler writes through is kept until the watch catches up, never an older version, and never an object
 // the informer has already seen a later state of (e.g. its deletion).
 void TestInformer::testCacheWriteThroughRules()
@@ -485,18 +547,25 @@ void TestInformer::testCacheWriteThroughRules()
     QVERIFY(!cache.writeThrough(versioned(u"a"_s, u"7"_s))); // the same version again
     QVERIFY(!cache.writeThrough(versioned(u"a"_s, u"not-a-number"_s)));
 
-    // The watch delivering an earlier write must not take the cache back; a later one replaces it.
-    bool keptNewer = false;
-    auto previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"6"_s), &keptNewer);
-    QVERIFY(keptNewer);
+    // The watch delivering an earlier write, or the written-through write itself, must not take the cache back and
+    // adds nothing (alreadyCached: the informer dispatches nothing); a later one replaces it.
+    bool alreadyCached = false;
+    auto previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"6"_s), &alreadyCached);
+    QVERIFY(alreadyCached);
+    QVERIFY(!previous);
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
+    previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"7"_s), &alreadyCached); // the write's own event
+    QVERIFY(alreadyCached);
+    QVERIFY(!previous);
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
+    previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"8"_s), &alreadyCached);
+    QVERIFY(!alreadyCached);
     QCOMPARE(rvOf(*previous), u"7"_s);
-    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
-    previous = cache.upsertUnlessOlder(versioned(u"a"_s, u"7"_s), &keptNewer); // the write's own event
-    QVERIFY(!keptNewer);
-    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"7"_s);
-    cache.upsertUnlessOlder(versioned(u"a"_s, u"8"_s), &keptNewer);
-    QVERIFY(!keptNewer);
     QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"8"_s);
+    // Objects without a numeric resourceVersion are always stored.
+    cache.upsertUnlessOlder(versioned(u"a"_s, u"opaque"_s), &alreadyCached);
+    QVERIFY(!alreadyCached);
+    QCOMPARE(rvOf(*cache.get(u"wt/a"_s)), u"opaque"_s);
 
     // Once the informer has observed version 10, a write at 9 is already reflected (or deleted since): ignored.
     cache.setObservedVersion(u"10"_s);
@@ -532,6 +601,203 @@ void TestInformer::testWriteThroughIsReplacedByTheWatchEvent()
     QVERIFY(patched);
     QTRY_COMPARE_WITH_TIMEOUT(rvOf(*informer->cache().get(u"wt-live"_s, u"c1"_s)), rvOf(*patched), 10000);
     QCOMPARE(*informer->cache().get(u"wt-live"_s, u"c1"_s), *patched);
+}
+
+// The watch event of a write the cache already holds (written through) adds nothing: no handler runs, the cache
+// keeps the object; an earlier version arriving after a later write-through is not dispatched either; a change by
+// another writer (a newer resourceVersion) is dispatched as usual.
+void TestInformer::testEventOfAWrittenThroughWriteIsNotDispatched()
+{
+    const QString ns = u"wt-event"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    Recorder recorder;
+    informer->addEventHandler(recorder.handler());
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    const auto created = m_writer->create(configMaps(ns), configMap(u"c1"_s));
+    QVERIFY(created);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.read([&] { return recorder.added.contains(ns + u"/c1"_s); }), 10000);
+
+    // Two writes; only the second is written through before the informer sees either.
+    QJsonObject first = *created;
+    first[u"data"_s] = QJsonObject { { u"generation"_s, u"1"_s } };
+    {
+        InformerPause pause(*informer);
+        const auto written1 = m_writer->update(configMaps(ns).withName(u"c1"_s), first);
+        QVERIFY(written1);
+        QJsonObject second = *written1;
+        second[u"data"_s] = QJsonObject { { u"generation"_s, u"2"_s } };
+        const auto written2 = m_writer->update(configMaps(ns).withName(u"c1"_s), second);
+        QVERIFY(written2);
+        QVERIFY(informer->cache().writeThrough(*written2));
+    }
+    // A marker written afterwards: once it is added, both events of c1 have been handled.
+    QVERIFY(!create(ns, configMap(u"marker-1"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.read([&] { return recorder.added.contains(ns + u"/marker-1"_s); }), 10000);
+    QCOMPARE(recorder.read([&] { return recorder.updates.value(ns + u"/c1"_s); }), 0);
+    QCOMPARE(recorder.read([&] { return recorder.resyncs; }), 0);
+    QCOMPARE(informer->cache().get(ns, u"c1"_s)->value(u"data"_s).toObject().value(u"generation"_s).toString(), u"2"_s);
+
+    // Another writer's change is news.
+    update(ns, u"c1"_s, u"3"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.read([&] { return recorder.updates.value(ns + u"/c1"_s); }), 1, 10000);
+    QCOMPARE(informer->cache().get(ns, u"c1"_s)->value(u"data"_s).toObject().value(u"generation"_s).toString(), u"3"_s);
+}
+
+// End to end through a controller: a reconcile that writes and writes through is not queued again by the watch
+// event of its own write; another writer's change queues it.
+void TestInformer::testControllerDoesNotReconcileItsOwnWriteAgain()
+{
+    const QString ns = u"wt-controller"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    std::mutex mutex;
+    QHash<QString, int> reconciles;
+    class Writer : public runtime::Reconciler {
+    public:
+        Writer(TestInformer* test, Informer& informer, std::mutex& mutex, QHash<QString, int>& reconciles)
+            : m_test(test)
+            , m_informer(informer)
+            , m_mutex(mutex)
+            , m_reconciles(reconciles)
+        {
+        }
+        runtime::Result reconcile(const runtime::Request& request) override
+        {
+            {
+                std::lock_guard lock(m_mutex);
+                ++m_reconciles[request.key()];
+            }
+            const auto cached = m_informer.cache().get(request.key());
+            if (!cached || request.name != u"target"_s)
+                return runtime::Result::success();
+            if (cached->value(u"data"_s).toObject().contains(u"reconciled"_s))
+                return runtime::Result::success(); // nothing to do
+            QJsonObject desired = *cached;
+            QJsonObject data = desired.value(u"data"_s).toObject();
+            data[u"reconciled"_s] = u"yes"_s;
+            desired[u"data"_s] = data;
+            // The informer is held while writing, so that its event surely arrives after the write-through.
+            InformerPause pause(m_informer);
+            const auto written = m_test->m_writer->update(configMaps(request.ns).withName(request.name), desired);
+            if (!written)
+                return runtime::Result::failed(written.error().message());
+            m_informer.cache().writeThrough(*written);
+            return runtime::Result::success();
+        }
+
+    private:
+        TestInformer* m_test;
+        Informer& m_informer;
+        std::mutex& m_mutex;
+        QHash<QString, int>& m_reconciles;
+    } reconciler(this, *informer, mutex, reconciles);
+    runtime::ControllerOptions options;
+    options.name = u"wt-controller"_s;
+    runtime::Controller controller(std::move(options), reconciler);
+    controller.watch(*informer);
+    const auto count = [&](const QString& name) {
+        std::lock_guard lock(mutex);
+        return reconciles.value(ns + u'/' + name);
+    };
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    controller.start();
+
+    QVERIFY(!create(ns, configMap(u"target"_s)).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(count(u"target"_s), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        informer->cache().get(ns, u"target"_s)->value(u"data"_s).toObject().contains(u"reconciled"_s), 10000);
+    // One worker, FIFO: a requeue of "target" (had its own event queued it) would run before the marker's reconcile.
+    QVERIFY(!create(ns, configMap(u"marker"_s)).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(count(u"marker"_s), 1, 10000);
+    QCOMPARE(count(u"target"_s), 1);
+
+    update(ns, u"target"_s, u"7"_s); // another writer
+    QTRY_COMPARE_WITH_TIMEOUT(count(u"target"_s), 2, 10000);
+    controller.stop();
+}
+
+// The race the informer cannot see: the watch delivers a reconciler's write before the reconciler stores its answer.
+// The controller holds the event while the reconcile runs and drops it once the write-through shows it was its own.
+void TestInformer::testOwnWriteDeliveredBeforeTheWriteThroughIsHeldAndDropped()
+{
+    const QString ns = u"wt-race"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    runtime::Cache& cache = informer->cache();
+    CountingReconciler reconciler([&](const runtime::Request& request) {
+        const auto cached = cache.get(request.key());
+        if (!cached || request.name != u"target"_s || cached->value(u"data"_s).toObject().contains(u"reconciled"_s))
+            return runtime::Result::success();
+        QJsonObject desired = *cached;
+        QJsonObject data = desired.value(u"data"_s).toObject();
+        data[u"reconciled"_s] = u"yes"_s;
+        desired[u"data"_s] = data;
+        const auto written = m_writer->update(configMaps(request.ns).withName(request.name), desired);
+        if (!written)
+            return runtime::Result::failed(written.error().message());
+        // Let the watch win: the informer stores and dispatches the write before the answer is written through.
+        const QString rv = rvOf(*written);
+        const QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired() && rvOf(cache.get(request.key()).value_or(QJsonObject {})) != rv)
+            QThread::msleep(5); // polling with a deadline
+        cache.writeThrough(*written);
+        return runtime::Result::success();
+    });
+    runtime::ControllerOptions options;
+    options.name = u"wt-race"_s;
+    runtime::Controller controller(std::move(options), reconciler);
+    controller.watch(*informer);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    controller.start();
+
+    QVERIFY(!create(ns, configMap(u"target"_s)).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(reconciler.count(ns + u"/target"_s), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(cache.get(ns, u"target"_s)->value(u"data"_s).toObject().contains(u"reconciled"_s), 10000);
+    QVERIFY(!create(ns, configMap(u"marker"_s)).isEmpty()); // FIFO, one worker: see the test above
+    QTRY_COMPARE_WITH_TIMEOUT(reconciler.count(ns + u"/marker"_s), 1, 10000);
+    QCOMPARE(reconciler.count(ns + u"/target"_s), 1);
+    controller.stop();
+}
+
+// A change by another writer that arrives while the object is being reconciled is held, then queues it again.
+void TestInformer::testOtherWritesDuringAReconcileQueueItAgain()
+{
+    const QString ns = u"wt-held"_s;
+    QVERIFY(!createNamespace(ns).isEmpty());
+    kube::RestClient client(m_server->adminConfig());
+    InformerThread informer(client, configMaps(ns));
+    runtime::Cache& cache = informer->cache();
+    QSemaphore entered, proceed;
+    CountingReconciler reconciler([&](const runtime::Request&) {
+        entered.release();
+        proceed.tryAcquire(1, 20000);
+        return runtime::Result::success();
+    });
+    runtime::ControllerOptions options;
+    options.name = u"wt-held"_s;
+    runtime::Controller controller(std::move(options), reconciler);
+    controller.watch(*informer);
+    informer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 10000);
+    controller.start();
+
+    QVERIFY(!create(ns, configMap(u"target"_s)).isEmpty());
+    QVERIFY(entered.tryAcquire(1, 10000)); // the first reconcile runs and waits
+    update(ns, u"target"_s, u"5"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cache.get(ns, u"target"_s)->value(u"data"_s).toObject().value(u"generation"_s).toString(), u"5"_s, 10000);
+    proceed.release(); // the event was held during the reconcile: it queues one more
+    QVERIFY(entered.tryAcquire(1, 10000));
+    proceed.release();
+    QTRY_COMPARE_WITH_TIMEOUT(reconciler.count(ns + u"/target"_s), 2, 10000);
+    controller.stop();
 }
 
 QTEST_GUILESS_MAIN(TestInformer)
