@@ -1,6 +1,7 @@
 #include "leaderelection.h"
 
 #include "kube/restclient.h"
+#include "kube/tsan.h"
 #include "metrics_p.h"
 
 #include <QDateTime>
@@ -116,6 +117,8 @@ void LeaderElector::setLeading(bool leading)
         m_metrics->status->Set(leading ? 1 : 0);
     qCInfo(lcLeader).noquote() << (leading ? "acquired" : "lost") << "lease"
                                << m_config.leaseNamespace + u'/' + m_config.leaseName << "as" << m_config.identity;
+    // Emitted from the election thread, queued to receivers on others (kube/tsan.h).
+    KubelbTsanPost post(this);
     if (leading)
         Q_EMIT startedLeading();
     else

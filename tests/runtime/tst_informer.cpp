@@ -2,6 +2,7 @@
 // watch, dropped watches resumed without losing events, 410 Gone relists, resync, indexes.
 #include "controllers/runtime/informer.h"
 #include "kube/restclient.h"
+#include "kube/tsan.h"
 #include "support/serverthread.h"
 
 #include <QJsonArray>
@@ -102,12 +103,18 @@ public:
     }
     ~InformerThread()
     {
-        QMetaObject::invokeMethod(m_informer, &Informer::stop, Qt::BlockingQueuedConnection);
-        m_informer->deleteLater();
+        kubelbInvokeBlocking(m_informer, [this] { m_informer->stop(); });
+        {
+            KubelbTsanPost post(m_informer); // posts a DeferredDelete event to m_thread
+            m_informer->deleteLater();
+        }
         m_thread.quit();
         m_thread.wait();
     }
-    void start() { QMetaObject::invokeMethod(m_informer, &Informer::start, Qt::QueuedConnection); }
+    void start()
+    {
+        kubelbInvokeQueued(m_informer, [this] { m_informer->start(); });
+    }
     Informer* operator->() const { return m_informer; }
     Informer& operator*() const { return *m_informer; }
 
