@@ -83,7 +83,10 @@ void LeaderElector::start()
     if (m_thread)
         return;
     m_stopping = false;
-    m_thread = QThread::create([this] { run(); });
+    m_thread = QThread::create([this] {
+        run();
+        kubelbHappensBefore(this); // pairs with stop()
+    });
     m_thread->setObjectName(u"leader-election"_s);
     m_thread->start();
 }
@@ -98,6 +101,9 @@ void LeaderElector::stop()
     }
     m_wake.notify_all();
     m_thread->wait();
+    // QThread::wait() on a thread that already finished only checks a flag under Qt's futex QMutex, which TSan
+    // cannot see: the election thread's last accesses happen-before what follows (the destructor; kube/tsan.h).
+    kubelbHappensAfter(this);
     delete m_thread;
     m_thread = nullptr;
 }
