@@ -60,11 +60,14 @@ run_asan() {
     export ASAN_OPTIONS=log_path=$reports/asan:detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
     export LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0
     export UBSAN_OPTIONS=log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
+    # tst_packages is left out: the .deb built from instrumented binaries depends on libasan8, which the packaging
+    # test rightly rejects; the normal test run covers it.
     # QtTest's own per-function watchdog (300 s) killed tst_steadystate's 1,000-SyncSecret test under ASan.
     export QTEST_FUNCTION_TIMEOUT=${QTEST_FUNCTION_TIMEOUT:-1500000}
     "$root/scripts/with-keyring.sh" ctest --test-dir "$dir" -LE "fuzz|e2e|chaos" --output-on-failure \
         --parallel "$jobs" || status=$?
-    "$root/scripts/with-keyring.sh" ctest --test-dir "$dir" -L "e2e|chaos" --output-on-failure || status=$?
+    "$root/scripts/with-keyring.sh" ctest --test-dir "$dir" -L "e2e|chaos" -E "^tst_packages$" --output-on-failure \
+        || status=$?
     check_reports "$reports" "$status"
 }
 
