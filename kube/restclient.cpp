@@ -2,6 +2,7 @@
 
 #include "credentials.h"
 #include "tls.h"
+#include "tsan.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -75,8 +76,12 @@ public:
     QNetworkAccessManager* forIdentity(const QByteArray& identity)
     {
         QNetworkAccessManager*& manager = m_managers[identity];
-        if (!manager)
+        if (!manager) {
+            // The constructor fills Qt's process-wide network backend plugin loader (a QFactoryLoader behind Qt's
+            // own QMutex, invisible to TSan); a second thread's first manager reads what the first one's built.
+            KubelbTsanIgnore qtInternal;
             manager = new QNetworkAccessManager(this);
+        }
         return manager;
     }
 

@@ -69,17 +69,8 @@ test)
     build_project
     cd "$build"
     run=(ctest --output-on-failure --parallel "$(nproc)" --timeout 900 "$@")
-    # The keychain suite needs a Secret Service: a private session bus with gnome-keyring whose throwaway login
-    # keyring lives in its own data dir (a developer's keyring is never touched). gnome-keyring creates the login
-    # collection only for a non-empty password. Without dbus-run-session that suite skips and says why.
-    if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
-        keyring=$(mktemp -d)
-        trap 'rm -rf "$keyring"' EXIT
-        dbus-run-session -- sh -c 'printf kubelb-test | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock \
-            --components=secrets >/dev/null && shift && exec "$@"' sh "$keyring" "${run[@]}"
-    else
-        exec "${run[@]}"
-    fi
+    # The keychain suite needs a Secret Service: scripts/with-keyring.sh gives it a private one.
+    exec "$root/scripts/with-keyring.sh" "${run[@]}"
     ;;
 build)
     install_packages

@@ -2,6 +2,7 @@
 
 #include "cache.h"
 #include "informer.h"
+#include "kube/tsan.h"
 #include "logging.h"
 #include "metrics_p.h"
 
@@ -175,7 +176,10 @@ void Controller::start()
     if (m_stopped.load() || m_running.exchange(true))
         return;
     for (int i = 0; i < m_concurrency; ++i) {
-        QThread* worker = QThread::create([this] { work(); });
+        QThread* worker = QThread::create([this] {
+            work();
+            kubelbHappensBefore(this); // pairs with stop(): see there
+        });
         worker->setObjectName(u"%1-worker-%2"_s.arg(m_name).arg(i));
         worker->start();
         m_workers.append(worker);
@@ -191,9 +195,13 @@ bool Controller::stop(int deadlineMs)
     QDeadlineTimer deadline(deadlineMs);
     QList<QThread*> busy;
     for (QThread* worker : std::as_const(m_workers)) {
-        if (worker->wait(deadline))
+        if (worker->wait(deadline)) {
+            // QThread::wait() on a thread that already finished only checks a flag under Qt's futex QMutex, which
+            // TSan cannot see: make the worker's last accesses happen-before the deletes that may follow (the
+            // destructor frees the metrics the worker used; kube/tsan.h).
+            kubelbHappensAfter(this);
             delete worker;
-        else
+        } else
             busy.append(worker);
     }
     m_workers = busy;

@@ -1,5 +1,7 @@
 #include "informer.h"
 
+#include "kube/tsan.h"
+
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -51,8 +53,7 @@ void Informer::addEventHandler(EventHandler handler)
 {
     // m_handlers belongs to the informer's thread: dispatching and the synthetic adds below must not interleave.
     if (QThread::currentThread() != thread() && thread() && thread()->isRunning()) {
-        QMetaObject::invokeMethod(
-            this, [this, handler] { addEventHandler(handler); }, Qt::BlockingQueuedConnection);
+        kubelbInvokeBlocking(this, [this, handler] { addEventHandler(handler); });
         return;
     }
     m_handlers.append(handler);
@@ -143,8 +144,10 @@ void Informer::finishList(const QList<QByteArray>& items, const QString& resourc
     for (const auto& o : gone)
         dispatchDelete(o);
     m_resourceVersion = resourceVersion;
-    if (!m_synced.exchange(true))
+    if (!m_synced.exchange(true)) {
+        KubelbTsanPost post(this); // queued to receivers on other threads (the Manager's; kube/tsan.h)
         Q_EMIT synced();
+    }
     watch();
 }
 

@@ -1,6 +1,7 @@
 #include "leaderelection.h"
 
 #include "kube/restclient.h"
+#include "kube/tsan.h"
 #include "metrics_p.h"
 
 #include <QDateTime>
@@ -82,7 +83,10 @@ void LeaderElector::start()
     if (m_thread)
         return;
     m_stopping = false;
-    m_thread = QThread::create([this] { run(); });
+    m_thread = QThread::create([this] {
+        run();
+        kubelbHappensBefore(this); // pairs with stop()
+    });
     m_thread->setObjectName(u"leader-election"_s);
     m_thread->start();
 }
@@ -97,6 +101,9 @@ void LeaderElector::stop()
     }
     m_wake.notify_all();
     m_thread->wait();
+    // QThread::wait() on a thread that already finished only checks a flag under Qt's futex QMutex, which TSan
+    // cannot see: the election thread's last accesses happen-before what follows (the destructor; kube/tsan.h).
+    kubelbHappensAfter(this);
     delete m_thread;
     m_thread = nullptr;
 }
@@ -116,6 +123,8 @@ void LeaderElector::setLeading(bool leading)
         m_metrics->status->Set(leading ? 1 : 0);
     qCInfo(lcLeader).noquote() << (leading ? "acquired" : "lost") << "lease"
                                << m_config.leaseNamespace + u'/' + m_config.leaseName << "as" << m_config.identity;
+    // Emitted from the election thread, queued to receivers on others (kube/tsan.h).
+    KubelbTsanPost post(this);
     if (leading)
         Q_EMIT startedLeading();
     else

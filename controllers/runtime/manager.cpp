@@ -1,6 +1,7 @@
 #include "manager.h"
 
 #include "controller.h"
+#include "kube/tsan.h"
 
 #include <QDeadlineTimer>
 #include <QHttpServer>
@@ -65,7 +66,7 @@ Informer* Manager::addInformer(kube::RestClient& client, const kube::ResourcePat
     connect(informer, &Informer::synced, this, &Manager::maybeStartControllers, Qt::QueuedConnection);
     m_informers.append(informer);
     if (m_started && !m_shutdown)
-        QMetaObject::invokeMethod(informer, &Informer::start, Qt::QueuedConnection);
+        kubelbInvokeQueued(informer, [informer] { informer->start(); });
     return informer;
 }
 
@@ -131,7 +132,7 @@ bool Manager::start(QString* error)
 #endif
     m_io->start();
     for (Informer* informer : std::as_const(m_informers))
-        QMetaObject::invokeMethod(informer, &Informer::start, Qt::QueuedConnection);
+        kubelbInvokeQueued(informer, [informer] { informer->start(); });
     if (m_options.leaderElection) {
         m_elector = std::make_unique<LeaderElector>(*m_leaderClient, *m_options.leaderElection, &m_metrics);
         connect(m_elector.get(), &LeaderElector::startedLeading, this, &Manager::maybeStartControllers,
@@ -194,9 +195,11 @@ void Manager::shutdown()
     if (m_io->isRunning()) {
         // Informers and their network objects belong to the I/O thread: stop them there, delete them as it ends.
         for (Informer* informer : std::as_const(m_informers)) {
-            QMetaObject::invokeMethod(informer, &Informer::stop, Qt::BlockingQueuedConnection);
-            if (reconcilesFinished)
+            kubelbInvokeBlocking(informer, [informer] { informer->stop(); });
+            if (reconcilesFinished) {
+                KubelbTsanPost post(informer); // posts a DeferredDelete event to the I/O thread
                 informer->deleteLater();
+            }
         }
         m_io->quit();
         m_io->wait();

@@ -22,6 +22,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,8 +86,11 @@ private Q_SLOTS:
         QCOMPARE(orphans, m_wiring->orphansPage());
         // The metrics page scrapes the embedded controllers' /metrics (ControllerHost::metricsUrls()).
         int ok = 0;
-        connect(metrics, &views::MetricsPage::scraped, this,
+        // Disconnected when `ok` goes out of scope: the page keeps scraping during the later tests (ASan reported the
+        // next test's scrape writing to this frame, stack-use-after-return).
+        const QMetaObject::Connection counting = connect(metrics, &views::MetricsPage::scraped, this,
             [&ok](const QString&, const QString& error) { ok += error.isEmpty() ? 1 : 0; });
+        const auto disconnectCounting = qScopeGuard([&counting] { QObject::disconnect(counting); });
         QTRY_VERIFY_WITH_TIMEOUT(ok >= 2, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(metrics->model()->rowCount({}) > 0, 30000);
     }

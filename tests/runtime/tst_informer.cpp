@@ -3,6 +3,7 @@
 #include "controllers/runtime/controller.h"
 #include "controllers/runtime/informer.h"
 #include "kube/restclient.h"
+#include "kube/tsan.h"
 #include "support/serverthread.h"
 
 #include <QDeadlineTimer>
@@ -86,10 +87,16 @@ struct Recorder {
         };
         return h;
     }
+    /// f's result is detached under the lock: a Qt container copy shares its data with the member, whose next
+    /// insert on the informer's thread then writes in place as soon as the test's copy is gone, ordered only by Qt's
+    /// relaxed isShared() check (TSan reported the QSet compared in testListThenWatchFillsCacheAndNotifies).
     template <typename F> auto read(F f) const
     {
         std::lock_guard lock(mutex);
-        return f();
+        auto result = f();
+        if constexpr (requires { result.detach(); })
+            result.detach();
+        return result;
     }
 };
 
@@ -105,12 +112,18 @@ public:
     }
     ~InformerThread()
     {
-        QMetaObject::invokeMethod(m_informer, &Informer::stop, Qt::BlockingQueuedConnection);
-        m_informer->deleteLater();
+        kubelbInvokeBlocking(m_informer, [this] { m_informer->stop(); });
+        {
+            KubelbTsanPost post(m_informer); // posts a DeferredDelete event to m_thread
+            m_informer->deleteLater();
+        }
         m_thread.quit();
         m_thread.wait();
     }
-    void start() { QMetaObject::invokeMethod(m_informer, &Informer::start, Qt::QueuedConnection); }
+    void start()
+    {
+        kubelbInvokeQueued(m_informer, [this] { m_informer->start(); });
+    }
     Informer* operator->() const { return m_informer; }
     Informer& operator*() const { return *m_informer; }
 

@@ -1,8 +1,7 @@
 #include "serverthread.h"
 
 #include "apiclient.h"
-
-#include <QMetaObject>
+#include "kube/tsan.h"
 
 namespace testsupport {
 
@@ -14,13 +13,10 @@ ServerThread::ServerThread(apiserver::ApiServerConfig config)
 ServerThread::~ServerThread()
 {
     if (m_thread.isRunning())
-        QMetaObject::invokeMethod(
-            &m_context,
-            [this] {
-                delete m_server;
-                m_context.moveToThread(nullptr);
-            },
-            Qt::BlockingQueuedConnection);
+        kubelbInvokeBlocking(&m_context, [this] {
+            delete m_server;
+            m_context.moveToThread(nullptr);
+        });
     m_thread.quit();
     m_thread.wait();
 }
@@ -30,16 +26,13 @@ bool ServerThread::start(QString* error)
     m_context.moveToThread(&m_thread);
     m_thread.start();
     bool ok = false;
-    QMetaObject::invokeMethod(
-        &m_context,
-        [&] {
-            m_server = new apiserver::ApiServer(m_config);
-            ok = m_server->start(error);
-            m_url = m_server->url();
-            m_ca = m_server->caCertificatePem();
-            m_token = m_server->adminToken().toLatin1();
-        },
-        Qt::BlockingQueuedConnection);
+    kubelbInvokeBlocking(&m_context, [&] {
+        m_server = new apiserver::ApiServer(m_config);
+        ok = m_server->start(error);
+        m_url = m_server->url();
+        m_ca = m_server->caCertificatePem();
+        m_token = m_server->adminToken().toLatin1();
+    });
     return ok;
 }
 
