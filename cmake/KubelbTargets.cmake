@@ -38,8 +38,12 @@ function(kubelb_add_test)
         set(T_TIMEOUT 300)
     endif()
     if(KUBELB_SANITIZE)
-        # Sanitizer builds run several times slower (scripts/sanitize.sh): same suites, three times the budget.
+        # Sanitizer builds run several times slower (scripts/sanitize.sh): same suites, three times the budget, and
+        # the suites' own deadlines scale by KUBELB_TEST_SLOWDOWN.
         math(EXPR T_TIMEOUT "${T_TIMEOUT} * 3")
+        target_compile_definitions(${T_NAME} PRIVATE KUBELB_TEST_SLOWDOWN=3)
+    else()
+        target_compile_definitions(${T_NAME} PRIVATE KUBELB_TEST_SLOWDOWN=1)
     endif()
     set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
     if(T_LABELS)

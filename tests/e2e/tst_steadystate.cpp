@@ -27,7 +27,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kCount = 1000;
-constexpr int kResyncMs = 4000;
+// Sanitizer builds (KUBELB_TEST_SLOWDOWN, cmake/KubelbTargets.cmake) reconcile several times slower: a full resync
+// pass of kCount objects must still fit in one period, or the controllers are never idle.
+constexpr int kResyncMs = 4000 * KUBELB_TEST_SLOWDOWN;
+constexpr int kIdleMs = 30000 * KUBELB_TEST_SLOWDOWN; // how long the work queues may take to drain
 const QString kTenantNs = u"production"_s;
 const QString kMgmtNs = u"tenant-primary"_s;
 const QSet<QString> kWriteVerbs { u"POST"_s, u"PUT"_s, u"PATCH"_s, u"DELETE"_s, u"DELETECOLLECTION"_s };
@@ -295,10 +298,10 @@ void TestSteadyState::testThousandSyncSecretsReachSynced()
             state = u"%1 of %2 Synced"_s.arg(ok).arg(kCount);
             return ok == kCount;
         },
-        240000, 200);
+        240000 * KUBELB_TEST_SLOWDOWN, 200);
     QVERIFY2(synced, qPrintable(state));
     const qint64 syncedMs = timer.elapsed();
-    QVERIFY(waitUntil([&] { return idle(); }, 30000));
+    QVERIFY(waitUntil([&] { return idle(); }, kIdleMs));
     const Writes tenantWrites = writesOf(m_tenant) - tenantBefore;
     const Writes mgmtWrites = writesOf(m_mgmt) - mgmtBefore;
     const double controllerWrites = tenantWrites.total() - kCount + mgmtWrites.total();
@@ -343,7 +346,7 @@ void TestSteadyState::testThousandSyncSecretsReachSynced()
 
 void TestSteadyState::testResyncCausesNoWrites()
 {
-    QVERIFY(waitUntil([&] { return idle(); }, 30000));
+    QVERIFY(waitUntil([&] { return idle(); }, kIdleMs));
     const Writes tenantBefore = writesOf(m_tenant);
     const Writes mgmtBefore = writesOf(m_mgmt);
     const double ccmBefore = reconciles(u"syncsecret-ccm"_s);
@@ -357,7 +360,7 @@ void TestSteadyState::testResyncCausesNoWrites()
                          && reconciles(u"syncsecret-ccm"_s) - ccmBefore >= 2 * kCount
                          && reconciles(u"syncsecret-manager"_s) - managerBefore >= 2 * kCount && idle();
                  },
-                 120000),
+                 120000 * KUBELB_TEST_SLOWDOWN),
         "no full resync happened");
     const double ccmReconciles = reconciles(u"syncsecret-ccm"_s) - ccmBefore;
     const double managerReconciles = reconciles(u"syncsecret-manager"_s) - managerBefore;
