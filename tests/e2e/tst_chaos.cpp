@@ -18,6 +18,7 @@
 #include "support/daemonprocess.h"
 #include "support/e2elogs.h"
 #include "support/kubectl.h"
+#include "support/wait.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -59,17 +60,7 @@ void report(const QString& line)
     QTextStream(stdout) << "REPORT: " << line << Qt::endl;
 }
 
-template <typename F> bool waitUntil(F&& condition, int timeoutMs, int stepMs = 50)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        if (condition())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(stepMs);
-    }
-}
+using testsupport::waitUntil;
 
 QString ssecPath(const QString& ns, const QString& name = {})
 {

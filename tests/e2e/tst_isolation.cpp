@@ -13,6 +13,7 @@
 #include "support/e2elogs.h"
 #include "support/kubectl.h"
 #include "support/testcluster.h"
+#include "support/wait.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -72,16 +73,10 @@ bool accepted(int code)
     return code == 200 || code == 202;
 }
 
+/// Polls every 20 ms.
 template <typename F> bool waitUntil(F&& condition, int timeoutMs)
 {
-    const QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        if (condition())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(20);
-    }
+    return testsupport::waitUntil(std::forward<F>(condition), timeoutMs, 20);
 }
 
 QJsonObject syncSecret(const QString& ns, const QString& name, const QString& key, const QString& value,

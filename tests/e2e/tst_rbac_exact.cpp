@@ -13,6 +13,7 @@
 #include "support/apiserverprocess.h"
 #include "support/kubectl.h"
 #include "support/testcluster.h"
+#include "support/wait.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -64,16 +65,10 @@ QByteArray json(const QJsonObject& o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+/// Polls every 20 ms.
 template <typename F> bool waitUntil(F&& condition, int timeoutMs)
 {
-    const QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        if (condition())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(20);
-    }
+    return testsupport::waitUntil(std::forward<F>(condition), timeoutMs, 20);
 }
 
 using Cluster = testsupport::TestCluster;

@@ -10,6 +10,7 @@
 #include "support/apiclient.h"
 #include "support/e2elogs.h"
 #include "support/serverthread.h"
+#include "support/wait.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -51,17 +52,7 @@ void report(const QString& line)
     QTextStream(stdout) << "REPORT: " << line << Qt::endl;
 }
 
-template <typename F> bool waitUntil(F&& condition, int timeoutMs, int stepMs = 50)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        if (condition())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(stepMs);
-    }
-}
+using testsupport::waitUntil;
 
 /// Sum of the samples of `family` whose labels contain every `match` pair (Prometheus text format).
 double metric(const QByteArray& exposition, const QByteArray& family, const QList<QPair<QString, QString>>& match)

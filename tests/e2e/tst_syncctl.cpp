@@ -4,6 +4,7 @@
 #include "support/apiserverprocess.h"
 #include "support/e2elogs.h"
 #include "support/kubectl.h"
+#include "support/wait.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -31,16 +32,7 @@ struct CtlResult {
     QByteArray describe() const { return "exit " + QByteArray::number(exitCode) + ": " + err.left(2000); }
 };
 
-template <typename F> bool waitUntil(F&& condition, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(50);
-    }
-    return true;
-}
+using testsupport::waitUntil;
 
 QString nameOf(const QJsonObject& ref)
 {

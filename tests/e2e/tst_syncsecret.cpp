@@ -10,6 +10,7 @@
 #include "support/e2elogs.h"
 #include "support/kubectl.h"
 #include "support/testcluster.h"
+#include "support/wait.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -87,16 +88,10 @@ QString describeKeys(const ByteMap& data)
     return u"["_s + parts.join(u", "_s) + u']';
 }
 
+/// Polls every 10 ms.
 template <typename F> bool waitUntil(F&& condition, int timeoutMs)
 {
-    const QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        if (condition())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(10);
-    }
+    return testsupport::waitUntil(std::forward<F>(condition), timeoutMs, 10);
 }
 
 // A SyncSecret manifest; `body` holds the top-level lines after metadata (type, stringData, ...).

@@ -6,6 +6,7 @@
 #include "models/backup.h"
 #include "models/orphanmodel.h"
 #include "support/kubectl.h"
+#include "support/wait.h"
 #include "syncctl_actions.h"
 #include "syncctl_snapshot.h"
 #include "views/orphans/cleanupwizard.h"
@@ -33,16 +34,7 @@ using views::CleanupWizard;
 
 namespace {
 
-template <typename F> bool waitUntil(F&& condition, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(50);
-    }
-    return true;
-}
+using testsupport::waitUntil;
 
 /// Every orphan class on the management cluster (and class 4 in tenant1); "dmFsdWU=" is the data value.
 const QByteArray kManagementOrphans = R"(apiVersion: v1
