@@ -1020,29 +1020,25 @@ int main(int argc, char** argv)
     QDir().mkpath(base);
 
     bool failed = false;
-    QJsonArray propagationRuns, memoryRuns;
-    if (o.scenarios.contains(u"propagation"_s))
-        for (int n : o.sizes) {
+    // One result per size; a failed size is recorded with its error and the run goes on.
+    const auto runSizes = [&](const QString& scenario, const auto& sizes, auto run) {
+        QJsonArray runs;
+        if (!o.scenarios.contains(scenario))
+            return runs;
+        for (int n : sizes) {
             QString error;
-            QJsonObject r = propagation(o, base, n, &error);
+            QJsonObject r = run(o, base, n, &error);
             if (r.isEmpty()) {
                 out() << "  FAILED: " << error << Qt::endl;
                 r = { { u"objects"_s, n }, { u"error"_s, error } };
                 failed = true;
             }
-            propagationRuns.append(r);
+            runs.append(r);
         }
-    if (o.scenarios.contains(u"memory"_s))
-        for (int n : o.memorySizes) {
-            QString error;
-            QJsonObject r = memory(o, base, n, &error);
-            if (r.isEmpty()) {
-                out() << "  FAILED: " << error << Qt::endl;
-                r = { { u"objects"_s, n }, { u"error"_s, error } };
-                failed = true;
-            }
-            memoryRuns.append(r);
-        }
+        return runs;
+    };
+    const QJsonArray propagationRuns = runSizes(u"propagation"_s, o.sizes, propagation);
+    const QJsonArray memoryRuns = runSizes(u"memory"_s, o.memorySizes, memory);
     const QJsonObject doc { { u"benchmark"_s, u"propagation_bench"_s },
         { u"commit"_s, QStringLiteral(KUBELB_PROJECT_GIT_HASH) },
         { u"finishedAt"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },
