@@ -1,6 +1,7 @@
 #include "restclient.h"
 
 #include "credentials.h"
+#include "http1.h"
 #include "tls.h"
 #include "tsan.h"
 
@@ -85,8 +86,16 @@ public:
         return manager;
     }
 
+    http1::Pool* pool()
+    {
+        if (!m_pool)
+            m_pool = new http1::Pool(this);
+        return m_pool;
+    }
+
 private:
     QHash<QByteArray, QNetworkAccessManager*> m_managers;
+    http1::Pool* m_pool = nullptr;
 };
 
 QThreadStorage<ThreadManagers*> g_managers;
@@ -98,7 +107,7 @@ QPointer<ThreadManagers>& applicationThreadManagers()
     return managers;
 }
 
-QNetworkAccessManager* threadManager(const QByteArray& identity)
+ThreadManagers* threadManagers()
 {
     // The application thread's managers are released explicitly (releaseThreadNetwork()) while Qt's network stack
     // is still alive; QThreadStorage would destroy them only after the application object and warn on exit.
@@ -107,11 +116,16 @@ QNetworkAccessManager* threadManager(const QByteArray& identity)
         auto& managers = applicationThreadManagers();
         if (!managers)
             managers = new ThreadManagers;
-        return managers->forIdentity(identity);
+        return managers;
     }
     if (!g_managers.hasLocalData())
         g_managers.setLocalData(new ThreadManagers);
-    return g_managers.localData()->forIdentity(identity);
+    return g_managers.localData();
+}
+
+QNetworkAccessManager* threadManager(const QByteArray& identity)
+{
+    return threadManagers()->forIdentity(identity);
 }
 
 // The attribute of a prepared request that names its TLS identity (set by RestClient::prepare()).
@@ -142,6 +156,11 @@ QByteArray contentTypeOf(PatchFormat f)
 }
 
 } // namespace
+
+http1::Pool* http1::threadPool()
+{
+    return threadManagers()->pool();
+}
 
 // A token bucket shared by every thread using the client (client-go's flowcontrol with qps/burst).
 struct RestClient::Limiter {
@@ -277,6 +296,7 @@ RestClient::RestClient(ClientConfig config, RestOptions options)
     m_limiter->tokens = m_limiter->burst;
     if (m_config.insecureSkipTlsVerify)
         warnInsecureOnce(m_config);
+    m_http1 = http1::supports(m_config);
 }
 
 RestClient::~RestClient() = default;
@@ -373,6 +393,11 @@ RestResponse RestClient::sendOnce(const RestRequest& request, int timeoutMs)
         return RestResponse::failedLocally(prepared.error());
     if (timeoutMs > 0)
         prepared->setTransferTimeout(timeoutMs);
+    if (m_http1) {
+        RestResponse r = http1::threadPool()->send(*prepared, request.verb, request.body, tlsIdentity(*prepared));
+        observe(request.verb, r, double(timer.nsecsElapsed()) / 1e9);
+        return r;
+    }
     QNetworkAccessManager* manager = threadManager(tlsIdentity(*prepared));
     manager->setProxy(networkProxy(m_config));
     QNetworkReply* reply = manager->sendCustomRequest(*prepared, request.verb, request.body);

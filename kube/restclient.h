@@ -145,6 +145,7 @@ private:
     std::unique_ptr<Limiter> m_limiter;
     struct SslCache;
     std::unique_ptr<SslCache> m_ssl; ///< the TLS configuration, rebuilt only when the client certificate changes
+    bool m_http1 = false; ///< synchronous requests take the keep-alive HTTP/1.1 transport (kube/http1.h)
 };
 
 /// An asynchronous request for threads that must not block (the GUI): QtKeychain-style job that deletes itself

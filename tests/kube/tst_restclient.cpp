@@ -1,16 +1,24 @@
 // The REST client against the embedded API server with fault injection: retries, backoff, limits, errors.
 #include "apiserver/pki.h"
+#include "kube/http1.h"
 #include "kube/restclient.h"
 #include "kube/watchclient.h"
 #include "support/serverthread.h"
 
 #include <QFile>
 #include <QJsonArray>
+#include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
+#include <future>
+#include <mutex>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using kube::ResourcePath;
@@ -24,6 +32,104 @@ QJsonObject secret(const QString& name)
     return { { u"apiVersion"_s, u"v1"_s }, { u"kind"_s, u"Secret"_s },
         { u"metadata"_s, QJsonObject { { u"name"_s, name } } } };
 }
+
+/// A plain-HTTP server on its own thread that answers each request with what `respond` returns, to drive the
+/// keep-alive transport through answers the embedded API server never gives (chunked trailers, bodies ending with
+/// the connection, connections closed while idle, no answer at all). One connection at a time.
+class ScriptedServer {
+public:
+    /// Returns the raw answer for the n-th request (0-based) and whether to close the connection after it.
+    using Respond = std::function<QByteArray(int n, const QByteArray& request, bool* close)>;
+
+    explicit ScriptedServer(Respond respond)
+        : m_respond(std::move(respond))
+    {
+        std::promise<quint16> port;
+        auto ready = port.get_future();
+        m_thread = std::thread([this, &port] { run(port); });
+        m_port = ready.get();
+    }
+    ~ScriptedServer()
+    {
+        m_stop = true;
+        m_thread.join();
+    }
+
+    kube::ClientConfig config() const
+    {
+        kube::ClientConfig c;
+        c.server = u"http://127.0.0.1:%1"_s.arg(m_port);
+        return c;
+    }
+    int connections() const { return m_connections; }
+    QList<QByteArray> requests() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_requests;
+    }
+
+private:
+    void run(std::promise<quint16>& port)
+    {
+        QTcpServer server;
+        server.listen(QHostAddress::LocalHost);
+        port.set_value(server.serverPort());
+        int n = 0;
+        while (!m_stop) {
+            if (!server.waitForNewConnection(20))
+                continue;
+            std::unique_ptr<QTcpSocket> socket(server.nextPendingConnection());
+            ++m_connections;
+            QByteArray buffer;
+            while (!m_stop && socket->state() == QAbstractSocket::ConnectedState) {
+                const qsizetype end = buffer.indexOf("\r\n\r\n");
+                if (end < 0) {
+                    socket->waitForReadyRead(20);
+                    buffer += socket->readAll();
+                    continue;
+                }
+                const QByteArray head = buffer.left(end + 4);
+                const qsizetype lengthAt = head.toLower().indexOf("content-length: ");
+                const qsizetype length = lengthAt < 0
+                    ? 0
+                    : head.mid(lengthAt + 16, head.indexOf('\r', lengthAt) - lengthAt - 16).toLongLong();
+                while (!m_stop && buffer.size() < end + 4 + length && socket->waitForReadyRead(20))
+                    buffer += socket->readAll();
+                const QByteArray request = buffer.left(end + 4 + length);
+                buffer.remove(0, request.size());
+                {
+                    std::lock_guard lock(m_mutex);
+                    m_requests.append(request);
+                }
+                bool close = false;
+                const QByteArray answer = m_respond(n++, request, &close);
+                socket->write(answer);
+                socket->waitForBytesWritten(1000);
+                if (close) {
+                    socket->disconnectFromHost();
+                    if (socket->state() != QAbstractSocket::UnconnectedState)
+                        socket->waitForDisconnected(1000);
+                }
+            }
+        }
+    }
+
+    Respond m_respond;
+    std::thread m_thread;
+    quint16 m_port = 0;
+    std::atomic<bool> m_stop { false };
+    std::atomic<int> m_connections { 0 };
+    mutable std::mutex m_mutex;
+    QList<QByteArray> m_requests;
+};
+
+QByteArray okJson(const QByteArray& body, const QByteArray& extraHeaders = {})
+{
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\n" + extraHeaders + "\r\n" + body;
+}
+
+const kube::RestRequest kGetPods { "GET", u"/api/v1/pods"_s, {}, {}, {}, "application/json" };
 
 } // namespace
 
@@ -48,6 +154,13 @@ private Q_SLOTS:
     void testInsecureClientDoesNotLendItsConnectionToAVerifyingOne();
     void testVerifyingFailureDoesNotBreakAnInsecureClient();
     void testClientCertificatesAreNotSharedBetweenClients();
+    void testKeepAliveCarriesSequentialRequestsOnOneConnection();
+    void testRequestIsWellFormed();
+    void testIdleConnectionClosedByServerIsReplaced();
+    void testChunkedTrailersAndUntilCloseBodies();
+    void testTransferTimeoutCancels();
+    void testMalformedAnswerIsAProtocolFailure();
+    void testProxiesKeepQtTransport();
 
 private:
     /// A client certificate (PEM cert, key) signed by the server's CA.
@@ -373,6 +486,135 @@ void TestRestClient::testClientCertificatesAreNotSharedBetweenClients()
     const auto r = b.get(kSecrets);
     QVERIFY2(!r && r.error().code() == 403, "bob's request was sent with alice's client certificate");
     QVERIFY(a.get(kSecrets));
+}
+
+// The controllers' requests reuse one TLS connection per thread instead of a handshake each (kube/http1.h).
+void TestRestClient::testKeepAliveCarriesSequentialRequestsOnOneConnection()
+{
+    kube::RestClient client(m_server->adminConfig());
+    QVERIFY(client.get(kSecrets)); // opens (or reuses) this thread's connection to the server
+    const int opened = kube::http1::threadPool()->connectionsOpened();
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(client.create(kSecrets, secret(u"keepalive-%1"_s.arg(i))));
+    QCOMPARE(kube::http1::threadPool()->connectionsOpened(), opened);
+    QVERIFY(kube::http1::threadPool()->idleConnections() >= 1);
+}
+
+// Request line, Host, the prepared headers, a Content-Length for bodies: what a server needs, nothing it must not get.
+void TestRestClient::testRequestIsWellFormed()
+{
+    ScriptedServer server([](int, const QByteArray&, bool*) { return okJson("{}"); });
+    kube::ClientConfig config = server.config();
+    config.token = u"t0ken"_s;
+    kube::RestClient client(config);
+    QUrlQuery query;
+    query.addQueryItem(u"labelSelector"_s, u"a in (b,c)"_s);
+    QVERIFY(client.list(kSecrets, query));
+    QVERIFY(client.patch(kSecrets.withName(u"x"_s), kube::PatchFormat::Merge, R"({"a":1})"));
+    const QList<QByteArray> requests = server.requests();
+    QCOMPARE(requests.size(), 2);
+    const QByteArray list = requests[0];
+    QVERIFY2(list.startsWith("GET /api/v1/namespaces/default/secrets?labelSelector=a%20in%20(b,c) HTTP/1.1\r\n"),
+        list.constData());
+    QVERIFY(list.contains("\r\nHost: 127.0.0.1:"));
+    QVERIFY(list.contains("\r\nAuthorization: Bearer t0ken\r\n"));
+    QVERIFY(list.contains("\r\nAccept: application/json\r\n"));
+    QVERIFY(list.contains("\r\nUser-Agent: kubelb-sync/"));
+    QVERIFY(!list.toLower().contains("content-length"));
+    const QByteArray patch = requests[1];
+    QVERIFY(patch.startsWith("PATCH /api/v1/namespaces/default/secrets/x HTTP/1.1\r\n"));
+    QVERIFY(patch.contains("\r\nContent-Type: application/merge-patch+json\r\n"));
+    QVERIFY(patch.contains("\r\nContent-Length: 7\r\n"));
+    QVERIFY(patch.endsWith("\r\n\r\n{\"a\":1}"));
+    QCOMPARE(server.connections(), 1);
+}
+
+// A server (or load balancer) that drops an idle keep-alive connection must not fail the next request, whatever
+// its verb: nothing of it was answered, so it goes out again on a new connection, once.
+void TestRestClient::testIdleConnectionClosedByServerIsReplaced()
+{
+    ScriptedServer server([](int n, const QByteArray&, bool* close) {
+        *close = true; // says keep-alive, closes anyway: what an idle timeout looks like from the client
+        return okJson("{\"n\":" + QByteArray::number(n) + "}");
+    });
+    kube::RestOptions options;
+    options.maxRetries = 0; // the replacement is the transport's, not a retry
+    kube::RestClient client(server.config(), options);
+    QCOMPARE(client.get(kSecrets.withName(u"a"_s))->value(u"n"_s).toInt(), 0);
+    QTRY_COMPARE(server.connections(), 1);
+    const auto created = client.create(kSecrets, secret(u"b"_s));
+    QVERIFY2(created, qPrintable(created ? QString() : created.error().message()));
+    QCOMPARE(created->value(u"n"_s).toInt(), 1);
+    QCOMPARE(server.connections(), 2);
+    QCOMPARE(server.requests().size(), 2); // the POST reached the server once
+}
+
+void TestRestClient::testChunkedTrailersAndUntilCloseBodies()
+{
+    ScriptedServer server([](int n, const QByteArray&, bool* close) -> QByteArray {
+        switch (n) {
+        case 0: // chunked with an extension and a trailer
+            return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\n{\"a\"\r\n5\r\n:\"bc\"\r\n1\r\n}\r\n"
+                   "0\r\nX-Trailer: 1\r\n\r\n";
+        case 1: // 100 Continue first, then a 204 without a body on the same connection
+            return "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n";
+        default: // no length: the body ends with the connection
+            *close = true;
+            return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"until\":\"close\"}";
+        }
+    });
+    kube::RestClient client(server.config());
+    QCOMPARE(client.get(kSecrets.withName(u"a"_s))->value(u"a"_s).toString(), u"bc"_s);
+    const kube::RestResponse empty = client.execute(kGetPods);
+    QCOMPARE(empty.code, 204);
+    QVERIFY(empty.body.isEmpty());
+    QCOMPARE(client.get(kSecrets.withName(u"c"_s))->value(u"until"_s).toString(), u"close"_s);
+    QCOMPARE(server.connections(), 1);
+    QCOMPARE(kube::http1::threadPool()->idleConnections() >= 0, true);
+}
+
+void TestRestClient::testTransferTimeoutCancels()
+{
+    QTcpServer silent; // accepts (the kernel does) and never answers
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    kube::ClientConfig config;
+    config.server = u"http://127.0.0.1:%1"_s.arg(silent.serverPort());
+    kube::RestClient client(config);
+    const kube::RestResponse r = client.sendOnce(kGetPods, 300);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.networkErrorCode, int(QNetworkReply::OperationCanceledError));
+    QCOMPARE(r.error().code(), 503);
+    QVERIFY2(r.error().message().contains(u"127.0.0.1:%1"_s.arg(silent.serverPort())), qPrintable(r.error().message()));
+}
+
+void TestRestClient::testMalformedAnswerIsAProtocolFailure()
+{
+    ScriptedServer server([](int, const QByteArray&, bool* close) {
+        *close = true;
+        return QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    });
+    kube::RestOptions options;
+    options.maxRetries = 0;
+    kube::RestClient client(server.config(), options);
+    const kube::RestResponse r = client.execute(kGetPods);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.networkErrorCode, int(QNetworkReply::ProtocolFailure));
+    QVERIFY2(r.networkError.contains(u"SSH-2.0"_s), qPrintable(r.networkError));
+}
+
+void TestRestClient::testProxiesKeepQtTransport()
+{
+    kube::ClientConfig config = m_server->adminConfig();
+    QVERIFY(kube::http1::supports(config));
+    config.proxyUrl = u"socks5://127.0.0.1:1"_s;
+    QVERIFY(!kube::http1::supports(config));
+    config.proxyUrl.clear();
+    config.server = u"https://api.example.com:6443"_s; // Qt never proxies loopback addresses
+    QVERIFY(kube::http1::supports(config));
+    QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::HttpProxy, u"127.0.0.1"_s, 3128));
+    const bool withApplicationProxy = kube::http1::supports(config);
+    QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
+    QVERIFY(!withApplicationProxy);
 }
 
 QTEST_GUILESS_MAIN(TestRestClient)
