@@ -238,23 +238,30 @@ void Cache::setObservedVersion(const QString& resourceVersion)
 
 bool Cache::writeThrough(const QJsonObject& object)
 {
-    Entry entry = entryOf(object);
-    if (entry.version <= 0)
+    const qint64 version = versionOf(object);
+    if (version <= 0)
         return false;
     const QString key = keyOf(object);
+    // What the informer or an earlier write already covers is decided before serialising the object.
+    const auto covered = [&](QHash<QString, Entry>::iterator it) {
+        if (it != m_objects.end()) // remembered even when the watch was first (wroteThrough())
+            it->written = std::max(it->written, version);
+        // Checked under the lock: the informer sets the observed version before it takes the lock to apply an event.
+        return version <= m_observedVersion.load() || (it != m_objects.end() && it->version >= version);
+    };
+    {
+        std::unique_lock lock(m_mutex);
+        if (covered(m_objects.find(key)))
+            return false;
+    }
+    Entry entry { encode(object), version };
     std::unique_lock lock(m_mutex);
     const auto it = m_objects.find(key);
-    if (it != m_objects.end()) // remembered even when the watch was first (wroteThrough())
-        it->written = std::max(it->written, entry.version);
-    // Checked under the lock: the informer sets the observed version before it takes the lock to apply an event.
-    if (entry.version <= m_observedVersion.load())
+    if (covered(it))
         return false;
     std::optional<QJsonObject> previous;
-    if (it != m_objects.end()) {
-        if (it->version >= entry.version)
-            return false;
+    if (it != m_objects.end())
         previous = decode(*it);
-    }
     entry.written = entry.version;
     storeLocked(key, object, std::move(entry), previous);
     return true;

@@ -194,6 +194,20 @@ struct Redactor::Private {
     QList<qsizetype> lengths; ///< every distinct value length, longest first (a longer value is redacted whole)
     QSet<size_t> heads; ///< head(value) of every value: its first 16 bytes and length, checked before hashing it all
     QSet<size_t> fingerprints; ///< fingerprint(value) of every value
+    QSet<size_t> expanded; ///< fingerprint() of every object value whose forms addObjectValues() has registered
+
+    /// Whether addObjectValues() registered the forms of `value` before; most events repeat known values (the
+    /// same data in a SyncSecret, its copy and its Secret, or an update that changed only the status).
+    bool isExpanded(size_t fp) const
+    {
+        std::shared_lock lock(mutex);
+        return expanded.contains(fp);
+    }
+    void setExpanded(size_t fp)
+    {
+        std::unique_lock lock(mutex);
+        expanded.insert(fp);
+    }
 
     static size_t head(QByteArrayView start, qsizetype length)
     {
@@ -240,6 +254,9 @@ void Redactor::addObjectValues(const QJsonObject& object)
     const QJsonObject data = object.value(u"data"_s).toObject();
     for (auto it = data.begin(); it != data.end(); ++it) {
         const QByteArray encoded = it.value().toString().toLatin1();
+        const size_t fp = Private::fingerprint(encoded);
+        if (d->isExpanded(fp))
+            continue;
         add(encoded);
         const QByteArray decoded = QByteArray::fromBase64(encoded);
         add(decoded);
@@ -248,12 +265,18 @@ void Redactor::addObjectValues(const QJsonObject& object)
             for (const QByteArray& line : decoded.split('\n'))
                 if (line.size() >= 16)
                     add(line);
+        d->setExpanded(fp);
     }
     const QJsonObject stringData = object.value(u"stringData"_s).toObject();
     for (auto it = stringData.begin(); it != stringData.end(); ++it) {
         const QByteArray value = it.value().toString().toUtf8();
+        // Seeded apart from data's: a stringData value is not the base64 text of another value.
+        const size_t fp = Private::fingerprint(value) ^ 0x5bd1e995;
+        if (d->isExpanded(fp))
+            continue;
         add(value);
         add(value.toBase64());
+        d->setExpanded(fp);
     }
 }
 
@@ -264,6 +287,7 @@ void Redactor::clear()
     d->heads.clear();
     d->lengths.clear();
     d->fingerprints.clear();
+    d->expanded.clear();
 }
 
 qsizetype Redactor::size() const

@@ -35,7 +35,11 @@ void redactValues(runtime::Informer* informer)
 {
     runtime::EventHandler h;
     h.onAdd = [](const QJsonObject& o) { runtime::Redactor::instance().addObjectValues(o); };
-    h.onUpdate = [](const QJsonObject&, const QJsonObject& o) { runtime::Redactor::instance().addObjectValues(o); };
+    // Most updates (status, finalizers, labels, resyncs) keep the values registered with the previous version.
+    h.onUpdate = [](const QJsonObject& old, const QJsonObject& o) {
+        if (old.value(u"data"_s) != o.value(u"data"_s) || old.value(u"stringData"_s) != o.value(u"stringData"_s))
+            runtime::Redactor::instance().addObjectValues(o);
+    };
     informer->addEventHandler(h);
 }
 

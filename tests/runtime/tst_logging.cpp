@@ -23,6 +23,7 @@ private Q_SLOTS:
     void testRegisteredValuesAreRedacted_data();
     void testRegisteredValuesAreRedacted();
     void testObjectValuesRegisteredInEveryForm();
+    void testRepeatedObjectValuesAfterClear();
     void testShortValuesIgnored();
 
 private:
@@ -133,6 +134,26 @@ void TestLogging::testObjectValuesRegisteredInEveryForm()
     QVERIFY(!m_lines.first().contains("correct horse"));
     QVERIFY(!m_lines.first().contains("MIIEvQIBADANBgkq"));
     QCOMPARE(m_lines.first().count("[REDACTED]"), 3);
+}
+
+// addObjectValues() skips values whose forms it registered before; clear() must forget that too, and a new value
+// next to a known one is still registered.
+void TestLogging::testRepeatedObjectValuesAfterClear()
+{
+    const auto object = [](const QList<QByteArray>& values) {
+        QJsonObject data;
+        for (const QByteArray& v : values)
+            data.insert(QString::fromLatin1(v.left(4)), QString::fromLatin1(v.toBase64()));
+        return QJsonObject { { u"data"_s, data } };
+    };
+    Redactor& r = Redactor::instance();
+    r.addObjectValues(object({ "first-value-1234" }));
+    r.clear();
+    r.addObjectValues(object({ "first-value-1234" }));
+    QCOMPARE(r.redact("x first-value-1234 y"), QByteArray("x [REDACTED] y"));
+    r.addObjectValues(object({ "first-value-1234", "second-value-5678" }));
+    QCOMPARE(r.redact("second-value-5678"), QByteArray("[REDACTED]"));
+    QCOMPARE(r.redact(QByteArray("second-value-5678").toBase64()), QByteArray("[REDACTED]"));
 }
 
 void TestLogging::testShortValuesIgnored()
