@@ -75,6 +75,10 @@ public:
         : QObject(parent)
     {
         m_socket.setProxy(QNetworkProxy::NoProxy);
+        // Requests are single small writes: Nagle must not hold one back waiting for an ACK. Set once the TCP
+        // connection exists (before that the option has no socket to go to).
+        connect(&m_socket, &QAbstractSocket::connected, this,
+            [this] { m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1); });
     }
 
     /// The outcome of one request on this connection.
@@ -159,8 +163,6 @@ public:
             } else {
                 m_socket.connectToHost(url.host(), quint16(url.port(80)));
             }
-            // Requests are single small writes: Nagle must not hold one back waiting for an ACK.
-            m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
         }
         if (!m_done)
             m_socket.write(bytes); // buffered until connected (and encrypted)
@@ -291,8 +293,14 @@ private:
                 m_pos = trailersEnd + 4;
                 return completeBody();
             }
-            if (m_buf.size() < lineEnd + 2 + size + 2)
+            if (m_buf.size() < lineEnd + 2 + size + 2) {
+                // The chunks parsed so far are in the body: drop their bytes rather than hold a long answer twice.
+                if (m_pos > (1 << 20)) {
+                    m_buf.remove(0, m_pos);
+                    m_pos = 0;
+                }
                 return false;
+            }
             m_outcome.response.body.append(m_buf.constData() + lineEnd + 2, size);
             m_pos = lineEnd + 2 + size + 2;
         }
