@@ -90,10 +90,11 @@ struct RestOptions {
 /// Patch formats.
 enum class PatchFormat { Merge, Json, Strategic };
 
-/// A Kubernetes REST client over QNetworkAccessManager: TLS and credentials from a ClientConfig, retries with
-/// backoff (Retry-After honoured), a token-bucket rate limit, 401 → refreshed credentials. The synchronous facade
-/// is safe from any thread except one whose event loop must not block (use RestJob there): each thread gets its
-/// own QNetworkAccessManager.
+/// A Kubernetes REST client: TLS and credentials from a ClientConfig, retries with backoff (Retry-After honoured), a
+/// token-bucket rate limit, 401 → refreshed credentials. The synchronous facade is safe from any thread except one
+/// whose event loop must not block (use RestJob there): each thread sends over its own keep-alive HTTP/1.1
+/// connections (kube/http1.h), or its own QNetworkAccessManager when a proxy applies. RestJob and watches use
+/// QNetworkAccessManager.
 class RestClient {
 public:
     RestClient(ClientConfig config, RestOptions options = {});
