@@ -83,17 +83,61 @@ void WatchStream::onEvent(const WatchEvent& event)
     const bool was = !event.previous.isEmpty() && matches(event.previous);
     if (event.type == WatchEvent::Type::Deleted) {
         if (was)
-            send(u"DELETED"_s, event.object);
+            sendEvent(u"DELETED"_s, event);
         return;
     }
     const bool is = matches(event.object);
     // A change that moves an object into or out of the selection reads as ADDED or DELETED, as in kube.
     if (is && was)
-        send(u"MODIFIED"_s, event.object);
+        sendEvent(u"MODIFIED"_s, event);
     else if (is)
-        send(u"ADDED"_s, event.object);
+        sendEvent(u"ADDED"_s, event);
     else if (was)
-        send(u"DELETED"_s, event.object);
+        sendEvent(u"DELETED"_s, event);
+}
+
+namespace {
+
+/// The last event line encoded, for the next watcher of the same event: the store hands each event to every watcher
+/// in turn, and watchers of one resource and version receive the same bytes (100 watchers, one serialisation).
+struct SharedLine {
+    quint64 resourceVersion = 0;
+    QString groupResource;
+    QString ns;
+    QString name;
+    QString type;
+    QString apiVersion;
+    QByteArray line;
+
+    bool matches(const SharedLine& o) const
+    {
+        return resourceVersion == o.resourceVersion && groupResource == o.groupResource && ns == o.ns && name == o.name
+            && type == o.type && apiVersion == o.apiVersion;
+    }
+};
+
+} // namespace
+
+void WatchStream::sendEvent(const QString& type, const WatchEvent& event)
+{
+    if (m_finished || !m_socket)
+        return;
+    if (m_request.table) { // rendered per watcher (columns, includeObject)
+        send(type, event.object);
+        return;
+    }
+    thread_local SharedLine last;
+    SharedLine key { event.resourceVersion, event.groupResource, event.ns,
+        event.object.value(u"metadata"_s).toObject().value(u"name"_s).toString(), type,
+        m_request.resource.apiVersion(m_request.version), {} };
+    if (!last.matches(key)) {
+        QJsonObject payload = event.object;
+        payload[u"apiVersion"_s] = key.apiVersion;
+        const QJsonObject line { { u"type"_s, type }, { u"object"_s, payload } };
+        key.line = QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+        last = std::move(key);
+    }
+    http::writeChunk(m_socket, last.line);
 }
 
 void WatchStream::send(const QString& type, const QJsonObject& object)

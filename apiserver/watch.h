@@ -48,6 +48,8 @@ public:
 
 private:
     void onEvent(const WatchEvent& event);
+    /// Sends a store event, sharing its encoded line with the other watchers of the same resource and version.
+    void sendEvent(const QString& type, const WatchEvent& event);
     bool matches(const QJsonObject& object) const;
     void send(const QString& type, const QJsonObject& object);
 

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void testUnknownFieldWarnHeader();
     void testWatchStreamsEventsAfterResourceVersion();
     void testWatchFromZeroStartsWithSyntheticAdded();
+    void testWatchersOfOneEventGetTheirOwnTypeAndFormat();
     void testWatchTooOldIs410ErrorEvent();
     void testWatchTimeoutEndsStream();
     void testMetricsCountRequests();
@@ -287,6 +288,55 @@ void TestHttpApi::testWatchStreamsEventsAfterResourceVersion()
         events[0].value(u"object"_s).toObject().value(u"metadata"_s).toObject().value(u"name"_s).toString(), u"w1"_s);
     QCOMPARE(events[1].value(u"type"_s).toString(), u"DELETED"_s);
     watch->abort();
+}
+
+// The server encodes each event once for all watchers that receive the same bytes (WatchStream::sendEvent); a
+// watcher whose selector turns the same change into DELETED, or that asked for a Table, must still get its own.
+void TestHttpApi::testWatchersOfOneEventGetTheirOwnTypeAndFormat()
+{
+    const QString rv = createSecret(u"fan0"_s).value(u"metadata"_s).toObject().value(u"resourceVersion"_s).toString();
+    const QString path = u"/api/v1/namespaces/default/secrets?watch=true&resourceVersion="_s + rv;
+    struct Watcher {
+        QNetworkReply* reply = nullptr;
+        QList<QJsonObject> events;
+    };
+    Watcher all, selected, table;
+    const auto open = [&](Watcher& w, const QString& url, const QByteArray& accept) {
+        w.reply = m_nam.get(makeRequest(url, {}, accept));
+        w.reply->setParent(this);
+        connect(w.reply, &QNetworkReply::readyRead, this, [&w] {
+            while (w.reply->canReadLine())
+                w.events << QJsonDocument::fromJson(w.reply->readLine()).object();
+        });
+    };
+    open(all, path, "application/json");
+    open(selected, path + u"&labelSelector=tier%3Dfront"_s, "application/json");
+    open(table, path, "application/json;as=Table;v=v1;g=meta.k8s.io");
+    for (Watcher* w : { &all, &selected, &table })
+        QTRY_VERIFY_WITH_TIMEOUT(w->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200, 5000);
+    QCOMPARE(request("POST", u"/api/v1/namespaces/default/secrets"_s,
+                 R"({"metadata":{"name":"fan1","labels":{"tier":"front"}}})")
+                 .code,
+        201);
+    QCOMPARE(request("PATCH", u"/api/v1/namespaces/default/secrets/fan1"_s, R"({"metadata":{"labels":{"tier":null}}})",
+                 "application/merge-patch+json")
+                 .code,
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(all.events.size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(selected.events.size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(table.events.size(), 2, 5000);
+    const auto types = [](const Watcher& w) {
+        QStringList t;
+        for (const QJsonObject& e : w.events)
+            t << e.value(u"type"_s).toString() + u'/' + e.value(u"object"_s).toObject().value(u"kind"_s).toString();
+        return t;
+    };
+    QCOMPARE(types(all), QStringList({ u"ADDED/Secret"_s, u"MODIFIED/Secret"_s }));
+    QCOMPARE(types(selected), QStringList({ u"ADDED/Secret"_s, u"DELETED/Secret"_s }));
+    QCOMPARE(types(table), QStringList({ u"ADDED/Table"_s, u"MODIFIED/Table"_s }));
+    QCOMPARE(all.events[0].value(u"object"_s).toObject().value(u"apiVersion"_s).toString(), u"v1"_s);
+    for (Watcher* w : { &all, &selected, &table })
+        w->reply->abort();
 }
 
 void TestHttpApi::testWatchFromZeroStartsWithSyntheticAdded()
