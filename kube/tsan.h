@@ -74,21 +74,11 @@ public:
 /// directly runs inside the scope unchecked, so the scope goes only around signals whose receivers live elsewhere.
 class KubelbTsanPost {
 public:
-    explicit KubelbTsanPost([[maybe_unused]] const volatile void* receiver)
-    {
-#ifdef KUBELB_TSAN
-        __tsan_release(const_cast<void*>(receiver));
-        __tsan_ignore_thread_begin();
-#endif
-    }
-    ~KubelbTsanPost()
-    {
-#ifdef KUBELB_TSAN
-        __tsan_ignore_thread_end();
-#endif
-    }
-    KubelbTsanPost(const KubelbTsanPost&) = delete;
-    KubelbTsanPost& operator=(const KubelbTsanPost&) = delete;
+    // The release is synchronisation, which the ignore scope (already begun by m_ignore) still records.
+    explicit KubelbTsanPost(const volatile void* receiver) { kubelbHappensBefore(receiver); }
+
+private:
+    KubelbTsanIgnore m_ignore;
 };
 
 /// QMetaObject::invokeMethod(context, f, Qt::QueuedConnection) inside a KubelbTsanPost.
