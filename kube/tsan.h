@@ -81,6 +81,13 @@ private:
     KubelbTsanIgnore m_ignore;
 };
 
+/// object->deleteLater() from another thread than object's, inside a KubelbTsanPost (it posts a DeferredDelete event).
+inline void kubelbDeleteLater(QObject* object)
+{
+    KubelbTsanPost post(object);
+    object->deleteLater();
+}
+
 /// QMetaObject::invokeMethod(context, f, Qt::QueuedConnection) inside a KubelbTsanPost.
 template <typename F> bool kubelbInvokeQueued(QObject* context, F&& f)
 {

@@ -196,10 +196,8 @@ void Manager::shutdown()
         // Informers and their network objects belong to the I/O thread: stop them there, delete them as it ends.
         for (Informer* informer : std::as_const(m_informers)) {
             kubelbInvokeBlocking(informer, [informer] { informer->stop(); });
-            if (reconcilesFinished) {
-                KubelbTsanPost post(informer); // posts a DeferredDelete event to the I/O thread
-                informer->deleteLater();
-            }
+            if (reconcilesFinished)
+                kubelbDeleteLater(informer); // deleted on the I/O thread
         }
         m_io->quit();
         m_io->wait();

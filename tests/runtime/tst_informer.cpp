@@ -113,10 +113,7 @@ public:
     ~InformerThread()
     {
         kubelbInvokeBlocking(m_informer, [this] { m_informer->stop(); });
-        {
-            KubelbTsanPost post(m_informer); // posts a DeferredDelete event to m_thread
-            m_informer->deleteLater();
-        }
+        kubelbDeleteLater(m_informer); // deleted on m_thread
         m_thread.quit();
         m_thread.wait();
     }
